@@ -1,0 +1,106 @@
+"""Read what a file already says about itself: EXIF, IPTC-IIM and XMP (embedded or sidecar).
+
+Nothing another tool wrote is lost: every caption field found is kept, the
+freshest source winning where two disagree (sidecar XMP, then embedded XMP,
+then IIM, the order in which tools like Lightroom write them).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PIL import Image
+
+from photodesk.metadata.exif import ExifFacts, read_exif
+from photodesk.metadata.iptc import read_iptc
+from photodesk.metadata.xmp import find_packet, parse_xmp
+
+__all__ = ["ExifFacts", "Metadata", "find_sidecar", "read_metadata"]
+
+PER_LANGUAGE = ("description", "headline", "title")
+PER_PHOTO = (
+    "creator",
+    "creator_title",
+    "credit",
+    "source",
+    "copyright",
+    "job_id",
+    "instructions",
+    "caption_writer",
+)
+
+
+@dataclass
+class Metadata:
+    exif: ExifFacts
+    captions: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → field → text
+    fields: dict[str, str] = field(default_factory=dict)  # PER_PHOTO fields
+    keywords: list[str] = field(default_factory=list)
+    place: dict[str, str] = field(default_factory=dict)  # IPTC location as written
+    date_created: str | None = None
+
+
+def find_sidecar(path: Path) -> Path | None:
+    """Sidecars are `name.xmp` (Lightroom, Capture One) or `name.jpg.xmp` (darktable, digiKam)."""
+    for candidate in (path.with_suffix(".xmp"), path.with_suffix(".XMP"),
+                      path.with_name(path.name + ".xmp"), path.with_name(path.name + ".XMP")):
+        if candidate.is_file():
+            return candidate
+    return None
+
+
+def _embedded_xmp(data: bytes, image: Image.Image | None) -> bytes | None:
+    if image is not None:
+        for key in ("xmp", "XML:com.adobe.xmp"):
+            value = image.info.get(key)
+            if value:
+                return value.encode() if isinstance(value, str) else value
+    return find_packet(data)
+
+
+def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
+    """Fill what is still empty from one source; earlier sources win."""
+    for name in PER_LANGUAGE:
+        value = found.get(name)
+        if value is None:
+            continue
+        langs = value if isinstance(value, dict) else {"x-default": value}
+        for lang, text in langs.items():
+            key = default_lang if lang in ("x-default", "", None) else lang
+            meta.captions.setdefault(key, {}).setdefault(name, str(text))
+    for name in PER_PHOTO:
+        if found.get(name) and name not in meta.fields:
+            meta.fields[name] = str(found[name])
+    if found.get("keywords") and not meta.keywords:
+        meta.keywords = list(found["keywords"])  # type: ignore[arg-type]
+    for name in ("sublocation", "city", "province", "country", "country_code"):
+        if found.get(name) and name not in meta.place:
+            meta.place[name] = str(found[name])
+    if found.get("date_created") and not meta.date_created:
+        meta.date_created = str(found["date_created"])
+
+
+def read_metadata(
+    data: bytes,
+    image: Image.Image | None,
+    sidecar: bytes | None = None,
+    default_lang: str = "en",
+) -> Metadata:
+    meta = Metadata(exif=read_exif(data, image))
+    sources: list[dict[str, object]] = []
+    if sidecar:
+        sources.append(parse_xmp(sidecar))
+    packet = _embedded_xmp(data, image)
+    if packet:
+        sources.append(parse_xmp(packet))
+    if image is not None:
+        sources.append(read_iptc(image))
+    for found in sources:
+        _merge(meta, found, default_lang)
+    # EXIF Artist/Copyright are the camera owner's settings: the weakest source.
+    if meta.exif.artist and "creator" not in meta.fields:
+        meta.fields["creator"] = meta.exif.artist
+    if meta.exif.copyright and "copyright" not in meta.fields:
+        meta.fields["copyright"] = meta.exif.copyright
+    return meta

@@ -1,0 +1,70 @@
+"""Captions another tool wrote as IPTC-IIM (the APP13 block of JPEGs, TIFF tag 33723)."""
+
+from __future__ import annotations
+
+import logging
+
+from PIL import Image, IptcImagePlugin
+
+log = logging.getLogger(__name__)
+
+# IIM record 2 dataset numbers, named by the catalog field they fill.
+_FIELDS = {
+    120: "description",
+    105: "headline",
+    5: "title",
+    80: "creator",
+    85: "creator_title",
+    110: "credit",
+    115: "source",
+    116: "copyright",
+    90: "city",
+    92: "sublocation",
+    95: "province",
+    101: "country",
+    100: "country_code",
+    103: "job_id",
+    40: "instructions",
+    122: "caption_writer",
+    55: "date_created",
+}
+_KEYWORDS = 25
+_UTF8_ESCAPE = b"\x1b%G"  # dataset 1:90, "coded character set" = UTF-8
+
+
+def _decode(raw: bytes, utf8: bool) -> str:
+    if utf8:
+        return raw.decode("utf-8", "replace")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        # Pre-Unicode IIM from Western tools is Latin-1 in practice.
+        return raw.decode("cp1252", "replace")
+
+
+def _values(value: bytes | list[bytes]) -> list[bytes]:
+    return value if isinstance(value, list) else [value]
+
+
+def read_iptc(image: Image.Image) -> dict[str, object]:
+    try:
+        info = IptcImagePlugin.getiptcinfo(image)
+    except Exception as exc:  # a malformed APP13 must not cost the photo
+        log.debug("IPTC unreadable: %s", exc)
+        return {}
+    if not info:
+        return {}
+    utf8 = any(v.startswith(_UTF8_ESCAPE) for v in _values(info.get((1, 90), b"")))
+    out: dict[str, object] = {}
+    for dataset, name in _FIELDS.items():
+        raw = info.get((2, dataset))
+        if raw is None:
+            continue
+        parts = [_decode(v, utf8).replace("\x00", "").strip() for v in _values(raw)]
+        text = "; ".join(p for p in parts if p)
+        if text:
+            out[name] = text
+    if (2, _KEYWORDS) in info:
+        words = [_decode(v, utf8).strip() for v in _values(info[(2, _KEYWORDS)])]
+        out["keywords"] = [w for w in words if w]
+    return out
