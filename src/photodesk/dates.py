@@ -95,7 +95,7 @@ class TakenDate:
         return format_date(self)
 
 
-Span = tuple[datetime, datetime, str]
+_Span = tuple[datetime, datetime, str]
 
 
 def _year(digits: str) -> int:
@@ -119,12 +119,12 @@ def _month_of(m: re.Match[str]) -> int:
     return _MONTHS[name.lower()] if name else int(m["mo"])
 
 
-def _day(m: re.Match[str]) -> Span:
+def _day(m: re.Match[str]) -> _Span:
     start = datetime(_year(m["y"]), _month_of(m), int(m["d"]))
     return start, start.replace(hour=23, minute=59, second=59), "day"
 
 
-def _clock(m: re.Match[str]) -> Span:
+def _clock(m: re.Match[str]) -> _Span:
     start = datetime(_year(m["y"]), int(m["mo"]), int(m["d"]), int(m["h"]), int(m["mi"]))
     if m["s"] is None:
         return start, start.replace(second=59), "minute"
@@ -132,11 +132,11 @@ def _clock(m: re.Match[str]) -> Span:
     return start, start, "second"
 
 
-def _month(m: re.Match[str]) -> Span:
+def _month(m: re.Match[str]) -> _Span:
     return *_months(_year(m["y"]), _month_of(m)), "month"
 
 
-def _part_month(m: re.Match[str]) -> Span:
+def _part_month(m: re.Match[str]) -> _Span:
     month_start, month_end = _months(_year(m["y"]), _month_of(m))
     first, last = _PARTS[m["part"].lower()]
     return (
@@ -146,20 +146,20 @@ def _part_month(m: re.Match[str]) -> Span:
     )
 
 
-def _season(m: re.Match[str]) -> Span:
+def _season(m: re.Match[str]) -> _Span:
     return *_months(_year(m["y"]), _SEASONS[m["season"].lower()], 3), "season"
 
 
-def _whole_year(m: re.Match[str]) -> Span:
+def _whole_year(m: re.Match[str]) -> _Span:
     return *_months(_year(m["y"]), 1, 12), "year"
 
 
-def _circa(m: re.Match[str]) -> Span:
+def _circa(m: re.Match[str]) -> _Span:
     # The written year must be plausible; the year either side may spill past the limits.
     return *_months(_year(m["y"]) - 1, 1, 36), "circa"
 
 
-def _year_range(m: re.Match[str]) -> Span:
+def _year_range(m: re.Match[str]) -> _Span:
     first, last = _year(m["y"]), _year(m["y2"])
     if first > last:
         raise ValueError(f"{first} is after {last}")
@@ -172,7 +172,7 @@ _TIME = r"[ T](?P<h>\d{2}):(?P<mi>\d{2})(?::(?P<s>\d{2}))?"
 _OFFSET = r"[+-](?P<oh>\d{2}):(?P<om>\d{2})"
 
 # Matched against the phrase with its whitespace collapsed to single spaces.
-_FORMS: list[tuple[str, Callable[[re.Match[str]], Span]]] = [
+_FORMS: list[tuple[str, Callable[[re.Match[str]], _Span]]] = [
     (_ISO_DAY, _day),
     (rf"{_ISO_DAY}{_TIME}(?: ?(?P<off>{_OFFSET}))?", _clock),
     (rf"(?P<d>\d{{1,2}}) {_MONTH},? (?P<y>\d{{4}})", _day),
@@ -212,7 +212,7 @@ def _refusal(phrase: str, reason: str | None = None) -> DateParseError:
 
 
 def _is_offset(text: str) -> bool:
-    # Real offsets run from -12:00 to +14:00; anything past that is a corrupt field.
+    # No real UTC offset exceeds 14 hours; anything larger is a corrupt field, not a zone.
     m = _OFFSET_RE.fullmatch(text)
     return m is not None and int(m["oh"]) <= 14 and int(m["om"]) <= 59
 

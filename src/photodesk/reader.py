@@ -77,7 +77,9 @@ def _known(db_path: str | None, sha256: str) -> bool:
         if conn is None:
             conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
             _known_conn[db_path] = conn
-        return conn.execute("SELECT 1 FROM photos WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        return (
+            conn.execute("SELECT 1 FROM photos WHERE sha256 = ?", (sha256,)).fetchone() is not None
+        )
     except sqlite3.Error:
         return False  # the writer settles duplicates anyway; this is only a shortcut
 

@@ -43,8 +43,12 @@ class Metadata:
 
 def find_sidecar(path: Path) -> Path | None:
     """Sidecars are `name.xmp` (Lightroom, Capture One) or `name.jpg.xmp` (darktable, digiKam)."""
-    for candidate in (path.with_suffix(".xmp"), path.with_suffix(".XMP"),
-                      path.with_name(path.name + ".xmp"), path.with_name(path.name + ".XMP")):
+    for candidate in (
+        path.with_suffix(".xmp"),
+        path.with_suffix(".XMP"),
+        path.with_name(path.name + ".xmp"),
+        path.with_name(path.name + ".XMP"),
+    ):
         if candidate.is_file():
             return candidate
     return None

@@ -16,8 +16,8 @@ NS = {
     "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "xml": "http://www.w3.org/XML/1998/namespace",
 }
-_RDF = "{%s}" % NS["rdf"]
-_XML_LANG = "{%s}lang" % NS["xml"]
+_RDF = "{{{}}}".format(NS["rdf"])
+_XML_LANG = "{{{}}}lang".format(NS["xml"])
 
 # (namespace, property) → catalog field; lang-alt ones become {lang: text}.
 _LANG_ALT = {("dc", "description"): "description", ("dc", "title"): "title"}
@@ -56,7 +56,7 @@ def find_packet(data: bytes) -> bytes | None:
 
 
 def _q(prefix: str, name: str) -> str:
-    return "{%s}%s" % (NS[prefix], name)
+    return f"{{{NS[prefix]}}}{name}"
 
 
 def _items(element: ET.Element) -> list[ET.Element]:

@@ -1,0 +1,90 @@
+"""Import runs, their problems, and the source files already seen."""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlite_utils import Database
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _alive(pid: int | None) -> bool:
+    if not pid:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def start_run(db: Database, paths: list[str], mode: str) -> int:
+    with db.atomic():
+        # A run still "running" whose process is gone was killed: say so.
+        for run_id, pid in db.execute(
+            "SELECT id, pid FROM import_runs WHERE status = 'running'"
+        ).fetchall():
+            if not _alive(pid):
+                db["import_runs"].update(run_id, {"status": "interrupted"})
+        return (
+            db["import_runs"]
+            .insert(  # type: ignore[return-value]
+                {
+                    "started_at": _now(),
+                    "status": "running",
+                    "paths": json.dumps(paths),
+                    "mode": mode,
+                    "pid": os.getpid(),
+                }
+            )
+            .last_pk
+        )
+
+
+def finish_run(db: Database, run_id: int, status: str, counts: dict[str, int]) -> None:
+    with db.atomic():
+        db["import_runs"].update(run_id, {"finished_at": _now(), "status": status, **counts})
+
+
+def add_problem(db: Database, run_id: int, path: str, reason: str, severity: str = "error") -> None:
+    db["import_problems"].insert(
+        {"run_id": run_id, "path": path, "reason": reason, "severity": severity}
+    )
+
+
+def known_file(db: Database, path: str, size: int, mtime_ns: int) -> int | None:
+    """The photo id for a source file seen before with the same size and mtime."""
+    row = db.execute(
+        "SELECT photo_id FROM source_files WHERE path = ? AND size = ? AND mtime_ns = ?",
+        [path, size, mtime_ns],
+    ).fetchone()
+    return row[0] if row else None
+
+
+def remember_file(
+    db: Database, path: str, size: int, mtime_ns: int, photo_id: int, run_id: int
+) -> None:
+    db["source_files"].upsert(
+        {
+            "path": path,
+            "size": size,
+            "mtime_ns": mtime_ns,
+            "photo_id": photo_id,
+            "import_run_id": run_id,
+        },
+        pk="path",
+    )
+
+
+def problems(db: Database, run_id: int) -> list[dict[str, Any]]:
+    return [
+        dict(r) for r in db["import_problems"].rows_where("run_id = ?", [run_id], order_by="id")
+    ]

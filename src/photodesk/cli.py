@@ -1,0 +1,238 @@
+"""The `photodesk` command: each subcommand parses options, calls the core, prints.
+
+No logic lives here beyond turning core errors into one-line messages and
+core results into text or JSON.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import click
+
+from photodesk.catalog import Catalog, stories
+from photodesk.catalog import photos as photo_rows
+from photodesk.config import ENV_VAR, Archive
+from photodesk.dates import DateParseError, parse_bound
+from photodesk.errors import PhotodeskError
+from photodesk.importer import ImportOptions, ImportProgress, ImportSummary, import_paths
+from photodesk.notes import load_notes
+from photodesk.text import for_terminal
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False),
+    help=f"Archive folder (default: ${ENV_VAR}, else ./archive).",
+)
+@click.version_option(package_name="photodesk")
+@click.pass_context
+def main(ctx: click.Context, archive_dir: str | None) -> None:
+    """photodesk: a photo archive and caption manager for a photo desk."""
+    ctx.obj = Archive.locate(archive_dir)
+
+
+@contextmanager
+def _catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
+    try:
+        catalog = Catalog.open(ctx.obj, create=create)
+    except PhotodeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    try:
+        yield catalog
+    except PhotodeskError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        catalog.close()
+
+
+def _emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+# -- import ------------------------------------------------------------------
+
+
+@main.command("import")
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.option("--story", help="Add every photo of the batch to this story (created if new).")
+@click.option(
+    "--captions",
+    "captions_file",
+    type=click.Path(exists=True, dir_okay=False),
+    help="The partner's notes: CSV or JSON, file name → caption, headline, date, place, credit.",
+)
+@click.option(
+    "--copy/--in-place",
+    "copy",
+    default=True,
+    show_default=True,
+    help="Copy originals into the archive, or record where they are.",
+)
+@click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def import_cmd(
+    ctx: click.Context,
+    paths: tuple[str, ...],
+    story: str | None,
+    captions_file: str | None,
+    copy: bool,
+    workers: int | None,
+    as_json: bool,
+) -> None:
+    """Import image files and folders (recursively) into the archive."""
+    try:
+        notes = load_notes(captions_file) if captions_file else None
+    except PhotodeskError as exc:
+        raise click.UsageError(str(exc)) from exc
+    options = ImportOptions(copy=copy, story=story, notes=notes, workers=workers)
+    with _catalog(ctx, create=True) as catalog, _progress(enabled=not as_json) as report:
+        try:
+            summary = import_paths(catalog, list(paths), options, progress=report)
+        except KeyboardInterrupt:
+            click.echo("import interrupted; run the same command again to finish it", err=True)
+            sys.exit(130)
+    if as_json:
+        _emit_json(summary.as_dict())
+    else:
+        _print_summary(summary)
+    sys.exit(1 if summary.failed else 0)
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[ImportProgress], None]]:
+    """A Rich progress bar on a terminal; silence when piped or in --json mode."""
+    if not enabled or not sys.stderr.isatty():
+        yield lambda _p: None
+        return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
+
+    console = Console(stderr=True)
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("importing", total=None)
+
+        def report(p: ImportProgress) -> None:
+            bar.update(task, completed=p.done, total=p.total)
+
+        yield report
+
+
+def _print_summary(s: ImportSummary) -> None:
+    click.echo(
+        f"added {s.added}, already in the archive {s.duplicates}, "
+        f"skipped {s.skipped}, failed {s.failed} ({s.seconds:.1f} s)"
+    )
+    for p in s.problems:
+        click.echo(f"  failed: {for_terminal(p['path'])}: {for_terminal(p['reason'])}")
+    for w in s.warnings:
+        click.echo(f"  warning: {for_terminal(w['path'])}: {for_terminal(w['reason'])}")
+    if s.cancelled:
+        click.echo("cancelled before the end; run the same command again to finish")
+
+
+# -- list / show -------------------------------------------------------------
+
+
+def _bound(value: str | None, end: bool) -> str | None:
+    if value is None:
+        return None
+    try:
+        return parse_bound(value, end=end).isoformat(timespec="seconds")
+    except DateParseError as exc:
+        raise click.BadParameter(str(exc)) from exc
+
+
+def _date_label(p: dict[str, Any]) -> str:
+    if p.get("taken_text"):
+        return p["taken_text"]
+    return (p.get("taken_start") or "")[:16].replace("T", " ")
+
+
+@main.command("list")
+@click.option("--story", help="Only photos in this story, in story order.")
+@click.option("--since", help="Photos whose date range reaches this date or later (any date form).")
+@click.option("--until", help="Photos whose date range starts on or before this date.")
+@click.option("--uncaptioned", is_flag=True, help="Only photos without a caption.")
+@click.option("--lang", help="Caption language to show (default: the archive's).")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def list_cmd(
+    ctx: click.Context,
+    story: str | None,
+    since: str | None,
+    until: str | None,
+    uncaptioned: bool,
+    lang: str | None,
+    as_json: bool,
+) -> None:
+    """List photos: id, file, date, place, first words of the caption."""
+    flt = photo_rows.PhotoFilter(
+        since=_bound(since, end=False), until=_bound(until, end=True), uncaptioned=uncaptioned
+    )
+    with _catalog(ctx) as catalog:
+        if story is not None:
+            flt.story_id = stories.find(catalog.db, story)
+            if flt.story_id is None:
+                raise click.BadParameter(f"no story named {story!r}", param_hint="--story")
+        rows = photo_rows.listing(catalog.db, lang or catalog.default_language, flt)
+    if as_json:
+        _emit_json(rows)
+        return
+    if not rows:
+        click.echo("no photos match")
+        return
+    for p in rows:
+        place = p.get("shown_place") or p.get("created_place") or ""
+        caption = " ".join((p.get("caption") or p.get("headline") or "").split())
+        cells = [
+            f"{p['id']:>5}",
+            _fit(p["file_name"] or "", 28),
+            _fit(_date_label(p), 20),
+            _fit(place, 24),
+            _fit(caption, 60),
+        ]
+        click.echo("  ".join(for_terminal(c) for c in cells).rstrip())
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+@main.command("show")
+@click.argument("photo_id", type=int)
+@click.option("--lang", help="Caption language for the headline/caption fields.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool) -> None:
+    """Show everything the catalog knows about one photo."""
+    with _catalog(ctx) as catalog:
+        photo = photo_rows.get(catalog.db, photo_id, lang or catalog.default_language)
+    if photo is None:
+        raise click.ClickException(f"no photo with id {photo_id}")
+    if as_json:
+        _emit_json(photo)
+        return
+    for key, value in photo.items():
+        if key == "captions":
+            for code, fields in value.items():
+                for name, text in fields.items():
+                    if text:
+                        click.echo(f"{name + ' [' + code + ']':>22}  {for_terminal(text)}")
+        elif value not in (None, "", []):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            click.echo(f"{key:>22}  {for_terminal(shown)}")
