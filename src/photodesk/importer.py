@@ -464,6 +464,7 @@ def _run_jobs(
     workers: int,
     on_result: Callable[[Inspected], None],
     cancelled: CancelCheck,
+    work: Callable[[Job], Inspected] = inspect,
 ) -> None:
     """Feed jobs to a process pool with a bounded window; hand results back in order.
 
@@ -481,14 +482,14 @@ def _run_jobs(
         while pending or inflight or suspects:
             if suspects and not inflight:
                 job = suspects.popleft()
-                on_result(_isolated(pool, job))
+                on_result(_isolated(pool, job, work))
                 if not _healthy(pool):
                     pool.shutdown(wait=False, cancel_futures=True)
                     pool = _pool(workers)
                 continue
             while pending and len(inflight) < window and not suspects and not cancelled():
                 job = pending.popleft()
-                inflight.append((job, pool.submit(inspect, job)))
+                inflight.append((job, pool.submit(work, job)))
             if not inflight:
                 break
             job, future = inflight.popleft()
@@ -505,9 +506,9 @@ def _run_jobs(
         pool.shutdown(wait=True, cancel_futures=True)
 
 
-def _isolated(pool: ProcessPoolExecutor, job: Job) -> Inspected:
+def _isolated(pool: ProcessPoolExecutor, job: Job, work: Callable[[Job], Inspected]) -> Inspected:
     try:
-        return pool.submit(inspect, job).result()
+        return pool.submit(work, job).result()
     except BrokenProcessPool:
         return Inspected(
             path=job.path,

@@ -156,7 +156,10 @@ def inspect(job: Job) -> Inspected:
             else:
                 pixels_rotation = orientation
             width, height = _pixel_size(image)
-            thumb = make_thumbnail(image, pixels_rotation)
+            # A fresh decoder for the pixels: metadata readers may have started a
+            # load that failed quietly, after which Pillow would hand back a
+            # half-decoded image without complaint.
+            thumb = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
         except MemoryError:
             result.reason = f"too large to decode in memory ({family})"
             return result

@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from photodesk.catalog import Catalog
+from photodesk.config import ENV_VAR, Archive
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(autouse=True)
+def _no_user_archive(monkeypatch, tmp_path):
+    """Never let a developer's own $PHOTODESK_ARCHIVE or ./archive leak into a test."""
+    monkeypatch.delenv(ENV_VAR, raising=False)
+    monkeypatch.chdir(tmp_path)
+
+
+@pytest.fixture
+def archive(tmp_path) -> Archive:
+    return Archive.locate(tmp_path / "archive")
+
+
+@pytest.fixture
+def catalog(archive):
+    with Catalog.open(archive) as cat:
+        yield cat
+
+
+@pytest.fixture
+def corpus() -> Path:
+    value = os.environ.get("PHOTODESK_CORPUS")
+    if not value:
+        pytest.skip("PHOTODESK_CORPUS is not set")
+    path = Path(value)
+    if not (path / "expected.csv").is_file():
+        pytest.skip(f"no expected.csv in {path}")
+    return path

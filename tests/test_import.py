@@ -1,0 +1,343 @@
+"""Batch import against files made here, each with a known fate."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+
+import pytest
+from PIL import Image
+
+from imagegen import (
+    exif_block,
+    heic_bytes,
+    insert_segment,
+    iptc_app13,
+    jpeg_bytes,
+    png_bomb,
+    png_bytes,
+    write,
+)
+from photodesk import importer
+from photodesk.catalog import photos
+from photodesk.importer import ImportOptions, import_paths
+from photodesk.notes import load_notes
+
+
+def _count(catalog, table: str) -> int:
+    return catalog.db[table].count
+
+
+def _photo(catalog, name: str) -> dict:
+    rows = list(catalog.db["photos"].rows_where("file_name = ?", [name]))
+    assert len(rows) == 1, f"{name}: {len(rows)} rows"
+    return rows[0]
+
+
+@pytest.fixture
+def batch(tmp_path):
+    src = tmp_path / "batch"
+    write(src / "a.jpg", jpeg_bytes(seed=1, exif=exif_block()))
+    write(src / "sub" / "b.JPG", jpeg_bytes(seed=2, exif=exif_block(taken="2019:09:14 10:12:33")))
+    write(src / "sub" / "deeper" / "c.png", png_bytes(seed=3))
+    write(src / "notes.txt", b"the partner's notes")
+    return src
+
+
+def test_imports_recursively_and_counts(catalog, batch):
+    s = import_paths(catalog, [str(batch)])
+    assert (s.added, s.duplicates, s.skipped, s.failed) == (3, 0, 1, 0)
+    assert _count(catalog, "photos") == 3
+    a = _photo(catalog, "a.jpg")
+    assert a["taken_start"] == a["taken_end"] == "2023-07-28T14:05:09"
+    assert a["taken_offset"] == "+08:00"
+    assert a["taken_source"] == "exif"
+    assert (a["camera_make"], a["camera_model"]) == ("FUJIFILM", "X-T4")
+    assert a["gps_lat"] == pytest.approx(42.4321, abs=1e-5)
+    assert (a["width"], a["height"], a["format"]) == (640, 480, "JPEG")
+    run = catalog.db["import_runs"].get(s.run_id)
+    assert (run["status"], run["added"], run["skipped"]) == ("finished", 3, 1)
+
+
+def test_second_run_adds_nothing_and_reads_nothing(catalog, batch, monkeypatch):
+    import_paths(catalog, [str(batch)])
+
+    def must_not_run(*args, **kwargs):
+        raise AssertionError("a known file was read again")
+
+    monkeypatch.setattr(importer, "_run_jobs", must_not_run)
+    s = import_paths(catalog, [str(batch)])
+    assert (s.added, s.duplicates, s.failed) == (0, 3, 0)
+    assert _count(catalog, "photos") == 3
+
+
+def test_same_bytes_under_other_names_is_one_photo(catalog, tmp_path):
+    data = jpeg_bytes(seed=9, exif=exif_block())
+    write(tmp_path / "in" / "IMG_0001.jpg", data)
+    write(tmp_path / "in" / "copy of IMG_0001.jpeg", data)
+    write(tmp_path / "in" / "x" / "renamed.JPG", data)
+    s = import_paths(catalog, [str(tmp_path / "in")])
+    assert (s.added, s.duplicates) == (1, 2)
+    assert _count(catalog, "photos") == 1
+    assert _count(catalog, "source_files") == 3
+    # and later, under yet another name, in another run
+    write(tmp_path / "later" / "final.jpg", data)
+    s = import_paths(catalog, [str(tmp_path / "later")])
+    assert (s.added, s.duplicates) == (0, 1)
+    assert _count(catalog, "photos") == 1
+
+
+def test_heic_named_jpg_is_recognised(catalog, tmp_path):
+    write(tmp_path / "in" / "phone.jpg", heic_bytes())
+    s = import_paths(catalog, [str(tmp_path / "in")])
+    assert s.added == 1
+    p = _photo(catalog, "phone.jpg")
+    assert p["format"] == "HEIF"
+    assert p["original_path"].endswith(".heic")  # named by content in the archive
+
+
+def test_bad_files_become_problems_and_never_stop_the_batch(catalog, tmp_path):
+    src = tmp_path / "in"
+    good = jpeg_bytes(seed=5, exif=exif_block())
+    write(src / "00_good.jpg", good)
+    write(src / "01_empty.jpg", b"")
+    write(src / "02_text.jpg", b"this is not a picture at all, just words")
+    write(src / "03_truncated.jpg", good[: len(good) // 2])
+    write(src / "04_bomb.png", png_bomb())
+    write(src / "05_corrupt_body.png", png_bytes()[:60] + b"\x00" * 200)
+    write(src / "06_bad_exif.jpg", insert_segment(jpeg_bytes(seed=6), 0xE1, b"Exif\0\0MM\0*\xff"))
+    os.symlink(src / "missing.jpg", src / "07_dangling.jpg")
+    write(src / "99_good.png", png_bytes(seed=7))
+    s = import_paths(catalog, [str(src)])
+    reasons = {os.path.basename(p["path"]): p["reason"] for p in s.problems}
+    assert set(reasons) == {
+        "01_empty.jpg",
+        "02_text.jpg",
+        "03_truncated.jpg",
+        "04_bomb.png",
+        "05_corrupt_body.png",
+        "07_dangling.jpg",
+    }
+    assert reasons["01_empty.jpg"] == "empty file (0 bytes)"
+    assert "not one" in reasons["02_text.jpg"]
+    assert "truncated" in reasons["03_truncated.jpg"]
+    assert "decompression bomb" in reasons["04_bomb.png"]
+    assert "cannot read" in reasons["07_dangling.jpg"]
+    assert all("\n" not in r for r in reasons.values())
+    assert s.added == 3 and s.failed == 6
+    # recorded in the catalog, and no half-written photo rows for them
+    stored = {os.path.basename(r["path"]) for r in catalog.db["import_problems"].rows}
+    assert stored == set(reasons)
+    assert {r["file_name"] for r in catalog.db["photos"].rows} == {
+        "00_good.jpg",
+        "06_bad_exif.jpg",
+        "99_good.png",
+    }
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
+def test_unreadable_file_is_a_problem(catalog, tmp_path):
+    f = write(tmp_path / "in" / "locked.jpg", jpeg_bytes())
+    f.chmod(0)
+    try:
+        s = import_paths(catalog, [str(tmp_path / "in")])
+    finally:
+        f.chmod(stat.S_IRUSR | stat.S_IWUSR)
+    assert s.failed == 1 and "ermission" in s.problems[0]["reason"]
+
+
+def test_copy_keeps_a_read_only_original(catalog, archive, tmp_path):
+    data = jpeg_bytes(seed=11, exif=exif_block())
+    src = write(tmp_path / "in" / "x.jpg", data)
+    import_paths(catalog, [str(src)])
+    p = _photo(catalog, "x.jpg")
+    original = archive.resolve(p["original_path"])
+    assert original.is_relative_to(archive.originals)
+    assert original.read_bytes() == data
+    assert not original.stat().st_mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH)
+    assert src.read_bytes() == data  # the partner's file is untouched
+
+
+def test_in_place_records_the_path_only(catalog, archive, tmp_path):
+    src = write(tmp_path / "in" / "x.jpg", jpeg_bytes(seed=12))
+    import_paths(catalog, [str(src)], ImportOptions(copy=False))
+    p = _photo(catalog, "x.jpg")
+    assert p["original_path"] == str(src)
+    assert not any(archive.originals.rglob("*.jpg"))
+
+
+def test_thumbnail_is_small_and_upright(catalog, archive, tmp_path):
+    # Stored sideways: the top (red) half of the scene is on the left; orientation 6 turns it up.
+    upright = Image.open(__import__("io").BytesIO(jpeg_bytes(size=(1200, 1600), seed=0)))
+    sideways = upright.transpose(Image.Transpose.ROTATE_90)
+    import io
+
+    buf = io.BytesIO()
+    sideways.save(buf, "JPEG", exif=exif_block(orientation=6).tobytes())
+    write(tmp_path / "in" / "turned.jpg", buf.getvalue())
+    import_paths(catalog, [str(tmp_path / "in")])
+    p = _photo(catalog, "turned.jpg")
+    assert (p["width"], p["height"], p["orientation"]) == (1600, 1200, 6)
+    thumb = Image.open(archive.resolve(p["thumb_path"]))
+    assert max(thumb.size) == 512 and thumb.size[1] > thumb.size[0]
+    top = thumb.getpixel((thumb.width // 2 + 60, 20))
+    bottom = thumb.getpixel((thumb.width // 2 + 60, thumb.height - 20))
+    assert top[0] > 150 and top[2] < 100, top  # red on top
+    assert bottom[2] > 150 and bottom[0] < 100, bottom  # blue below
+
+
+def test_captions_from_embedded_metadata(catalog, tmp_path):
+    data = insert_segment(
+        jpeg_bytes(), 0xED, iptc_app13({120: "Trucks wait", 105: "Queue", 110: "Northline"})
+    )
+    write(tmp_path / "in" / "iptc.jpg", data)
+    import_paths(catalog, [str(tmp_path / "in")])
+    p = _photo(catalog, "iptc.jpg")
+    assert photos.captions(catalog.db, p["id"])["en"]["description"] == "Trucks wait"
+    assert p["credit"] == "Northline"
+
+
+def test_xmp_sidecar_is_read(catalog, tmp_path):
+    from imagegen import xmp_packet
+
+    write(tmp_path / "in" / "s.jpg", jpeg_bytes(seed=21))
+    (tmp_path / "in" / "s.xmp").write_text(
+        xmp_packet(description={"x-default": "Sidecar caption", "ko": "사이드카"}, credit="Desk")
+    )
+    s = import_paths(catalog, [str(tmp_path / "in")])
+    assert (s.added, s.skipped) == (1, 1)
+    p = _photo(catalog, "s.jpg")
+    caps = photos.captions(catalog.db, p["id"])
+    assert caps["en"]["description"] == "Sidecar caption"
+    assert caps["ko"]["description"] == "사이드카"
+    assert p["credit"] == "Desk"
+
+
+def _notes(tmp_path, text: str, name: str = "notes.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return load_notes(path)
+
+
+def test_partner_notes_are_applied(catalog, tmp_path):
+    write(tmp_path / "in" / "trucks.jpg", jpeg_bytes(seed=31, exif=exif_block()))
+    write(tmp_path / "in" / "map.png", png_bytes(seed=32))
+    notes = _notes(
+        tmp_path,
+        "file,language,headline,caption,date,created_place,shown_place,credit,kind\n"
+        'trucks.jpg,,Queue at Quanhe,"Trucks wait, engines off",late July 2023,'
+        "Quanhe customs house,Wonjong customs house,Partner / Northline,photo\n"
+        "trucks.jpg,ko,취안허 세관,트럭들이 기다린다,,,,,\n"
+        "map.png,,Border map,The crossing,2023,,,Northline,map\n"
+        "gone.jpg,,Lost,Not in the batch,,,,,\n",
+    )
+    s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(notes=notes))
+    t = _photo(catalog, "trucks.jpg")
+    caps = photos.captions(catalog.db, t["id"])
+    assert caps["en"]["description"] == "Trucks wait, engines off"
+    assert caps["en"]["headline"] == "Queue at Quanhe"
+    assert caps["ko"] == {
+        "headline": "취안허 세관",
+        "title": None,
+        "description": "트럭들이 기다린다",
+    }
+    assert t["credit"] == "Partner / Northline"
+    assert catalog.db["places"].get(t["created_place_id"])["name"] == "Quanhe customs house"
+    assert catalog.db["places"].get(t["shown_place_id"])["name"] == "Wonjong customs house"
+    # the camera's exact time stays; the note's phrase agrees with it, so no warning
+    assert (t["taken_start"], t["taken_source"]) == ("2023-07-28T14:05:09", "exif")
+    m = _photo(catalog, "map.png")
+    assert m["kind"] == "map"
+    assert (m["taken_start"], m["taken_end"], m["taken_precision"], m["taken_source"]) == (
+        "2023-01-01T00:00:00",
+        "2023-12-31T23:59:59",
+        "year",
+        "caption",
+    )
+    assert [w["reason"] for w in s.warnings] == [
+        "line 5 names 'gone.jpg', which is not in this batch"
+    ]
+    assert s.failed == 0
+
+
+def test_notes_never_overwrite_and_conflicting_dates_warn(catalog, tmp_path):
+    write(tmp_path / "in" / "f.jpg", jpeg_bytes(seed=41, exif=exif_block()))
+    import_paths(catalog, [str(tmp_path / "in")])
+    pid = _photo(catalog, "f.jpg")["id"]
+    photos.set_caption(catalog.db, pid, "en", description="Desk's own caption")
+    notes = _notes(tmp_path, "file,caption,date,credit\nf.jpg,Partner's text,September 2019,P\n")
+    s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(notes=notes))
+    assert photos.captions(catalog.db, pid)["en"]["description"] == "Desk's own caption"
+    assert _photo(catalog, "f.jpg")["credit"] == "P"  # was empty: filled
+    assert _photo(catalog, "f.jpg")["taken_start"] == "2023-07-28T14:05:09"
+    assert len(s.warnings) == 1 and "kept the camera's date" in s.warnings[0]["reason"]
+
+
+def test_bad_date_phrase_in_notes_is_a_warning(catalog, tmp_path):
+    write(tmp_path / "in" / "g.png", png_bytes(seed=51))
+    notes = _notes(tmp_path, "file,date\ng.png,next tuesday\n")
+    s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(notes=notes))
+    assert s.added == 1
+    assert 'cannot read "next tuesday" as a date' in s.warnings[0]["reason"]
+    assert _photo(catalog, "g.png")["taken_start"] is None
+
+
+def test_json_notes(tmp_path):
+    notes = _notes(
+        tmp_path, json.dumps({"a.jpg": {"caption": "A", "lang": "ja"}}), name="notes.json"
+    )
+    assert notes.for_file("/x/A.JPG")[0].values == {"description": "A", "language": "ja"}
+
+
+def test_unknown_note_column_is_refused(tmp_path):
+    from photodesk.notes import NotesError
+
+    with pytest.raises(NotesError, match="unknown column 'captoin'"):
+        _notes(tmp_path, "file,captoin\na.jpg,x\n")
+
+
+def test_story_collects_the_batch_in_order(catalog, batch):
+    import_paths(catalog, [str(batch)], ImportOptions(story="Rason–Quanhe trade hub, July 2023"))
+    story = next(catalog.db["stories"].rows)
+    assert story["name"] == "Rason–Quanhe trade hub, July 2023"
+    names = [
+        r[0]
+        for r in catalog.db.execute(
+            "SELECT p.file_name FROM story_photos s JOIN photos p ON p.id = s.photo_id "
+            "ORDER BY s.position"
+        ).fetchall()
+    ]
+    assert names == ["a.jpg", "b.JPG", "c.png"]
+
+
+def test_cancel_stops_and_marks_the_run(catalog, tmp_path):
+    for i in range(20):
+        write(tmp_path / "in" / f"{i:02}.jpg", jpeg_bytes(seed=100 + i))
+    seen = []
+
+    def cancel() -> bool:
+        return len(seen) >= 5
+
+    s = import_paths(catalog, [str(tmp_path / "in")], progress=seen.append, cancel=cancel)
+    assert s.cancelled
+    assert 5 <= s.added < 20
+    assert catalog.db["import_runs"].get(s.run_id)["status"] == "cancelled"
+    s2 = import_paths(catalog, [str(tmp_path / "in")])
+    assert s2.added + s.added == 20 and _count(catalog, "photos") == 20
+
+
+def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
+    """A worker killed by a decoder crash costs only that file, and it is named."""
+    import crashy
+
+    jobs = []
+    for i in range(7):
+        name = "3_crash.jpg" if i == 3 else f"{i}.jpg"
+        f = write(tmp_path / "in" / name, jpeg_bytes(seed=200 + i))
+        jobs.append(importer.Job(str(f), f.stat().st_size, 0, str(tmp_path / "thumbs"), None))
+    results = []
+    importer._run_jobs(jobs, 2, results.append, lambda: False, work=crashy.inspect)
+    assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]
+    assert [r.status for r in results] == ["new"] * 3 + ["problem"] + ["new"] * 3
+    assert "crashed" in results[3].reason
