@@ -1,0 +1,74 @@
+"""Opening, migrating and sharing the catalog."""
+
+import sqlite3
+
+import pytest
+
+from photodesk.catalog import Catalog, CatalogError
+from photodesk.catalog.schema import migrations
+
+
+def test_new_catalog_is_wal_with_schema_version(archive):
+    with Catalog.open(archive) as cat:
+        assert cat.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+        assert cat.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
+        assert cat.schema_version == len(migrations._migrations) >= 1
+        assert {"photos", "captions", "places", "stories", "story_photos", "import_runs",
+                "import_problems", "source_files", "settings"} <= set(cat.db.table_names())
+        assert cat.default_language == "en"
+
+
+def test_reopening_keeps_data_and_runs_no_migration_twice(archive):
+    with Catalog.open(archive) as cat:
+        cat.db["places"].insert({"name": "Quanhe"})
+        cat.set_default_language("ko")
+    with Catalog.open(archive) as cat:
+        assert cat.db["places"].count == 1
+        assert cat.default_language == "ko"
+        applied = [m.name for m in migrations.applied(cat.db)]
+        assert len(applied) == len(set(applied))
+
+
+def test_catalog_from_a_newer_photodesk_is_refused(archive):
+    with Catalog.open(archive) as cat:
+        cat.db["_sqlite_migrations"].insert(
+            {"migration_set": "photodesk", "name": "m999_future", "applied_at": "2030"}
+        )
+    with pytest.raises(CatalogError, match="newer photodesk"):
+        Catalog.open(archive)
+
+
+def test_not_a_database_is_a_clear_error(archive):
+    archive.root.mkdir(parents=True)
+    archive.db_path.write_bytes(b"this is not sqlite" * 100)
+    with pytest.raises(CatalogError, match="not a readable photodesk catalog"):
+        Catalog.open(archive)
+
+
+def test_missing_catalog_without_create(archive):
+    with pytest.raises(CatalogError, match="no catalog"):
+        Catalog.open(archive, create=False)
+
+
+def test_reader_sees_committed_rows_while_a_writer_holds_a_transaction(archive):
+    with Catalog.open(archive) as writer, Catalog.open(archive) as reader:
+        writer.db["places"].insert({"name": "Hunchun"})
+        writer.db.execute("BEGIN IMMEDIATE")
+        writer.db.execute("INSERT INTO places (name) VALUES ('Rason')")
+        # WAL: the reader is not blocked and sees the last committed state
+        assert [r["name"] for r in reader.db["places"].rows] == ["Hunchun"]
+        writer.db.execute("COMMIT")
+        assert reader.db["places"].count == 2
+
+
+def test_second_writer_waits_then_reports_in_use(archive, monkeypatch):
+    import photodesk.catalog as catalog_module
+
+    with Catalog.open(archive) as first:
+        first.db.execute("BEGIN IMMEDIATE")
+        conn = sqlite3.connect(str(archive.db_path), timeout=0.1)
+        with pytest.raises(sqlite3.OperationalError) as info:
+            conn.execute("BEGIN IMMEDIATE")
+        message = catalog_module.describe_sqlite_error(info.value, archive.db_path)
+        assert "in use by another photodesk" in message
+        first.db.execute("ROLLBACK")
