@@ -1,0 +1,3 @@
+from photodesk.cli import main
+
+main()
