@@ -13,8 +13,17 @@ def test_new_catalog_is_wal_with_schema_version(archive):
         assert cat.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert cat.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
         assert cat.schema_version == len(migrations._migrations) >= 1
-        assert {"photos", "captions", "places", "stories", "story_photos", "import_runs",
-                "import_problems", "source_files", "settings"} <= set(cat.db.table_names())
+        assert {
+            "photos",
+            "captions",
+            "places",
+            "stories",
+            "story_photos",
+            "import_runs",
+            "import_problems",
+            "source_files",
+            "settings",
+        } <= set(cat.db.table_names())
         assert cat.default_language == "en"
 
 

@@ -18,8 +18,19 @@ from photodesk.config import Archive
 from photodesk.importer import import_paths
 
 pytestmark = pytest.mark.corpus
-FIELDS = ("width", "height", "taken", "gps_lat", "gps_lon", "make", "model",
-          "caption", "headline", "creator", "credit")
+FIELDS = (
+    "width",
+    "height",
+    "taken",
+    "gps_lat",
+    "gps_lon",
+    "make",
+    "model",
+    "caption",
+    "headline",
+    "creator",
+    "credit",
+)
 
 
 @pytest.fixture(scope="module")
@@ -66,24 +77,34 @@ def test_every_file_is_accounted_for(imported):
     corpus, rows, summary, by_path, problems = imported
     on_disk = sum(1 for p in corpus.rglob("*") if p.is_file() or p.is_symlink())
     assert summary.total == on_disk
-    lost = [r["path"] for r in rows
-            if r["expect"] in ("import", "either", "problem")
-            and r["path"] not in by_path and r["path"] not in problems]
+    lost = [
+        r["path"]
+        for r in rows
+        if r["expect"] in ("import", "either", "problem")
+        and r["path"] not in by_path
+        and r["path"] not in problems
+    ]
     assert lost == []
 
 
 def test_problem_files_are_listed_with_a_reason(imported):
     _, rows, _, by_path, problems = imported
-    wrong = [r["path"] for r in rows if r["expect"] == "problem"
-             and (r["path"] in by_path or not problems.get(r["path"]))]
+    wrong = [
+        r["path"]
+        for r in rows
+        if r["expect"] == "problem" and (r["path"] in by_path or not problems.get(r["path"]))
+    ]
     assert wrong == []
     assert all(reason.strip() and "\n" not in reason for reason in problems.values())
 
 
 def test_skipped_files_are_not_catalogued(imported):
     _, rows, _, by_path, problems = imported
-    assert [r["path"] for r in rows if r["expect"] == "skip"
-            and (r["path"] in by_path or r["path"] in problems)] == []
+    assert [
+        r["path"]
+        for r in rows
+        if r["expect"] == "skip" and (r["path"] in by_path or r["path"] in problems)
+    ] == []
 
 
 def test_metadata_agrees_with_exiftool(imported, capsys):
@@ -95,9 +116,19 @@ def test_metadata_agrees_with_exiftool(imported, capsys):
             continue
         photo = by_path.get(row["path"])
         assert photo is not None, f"{row['path']} not imported: {problems.get(row['path'])}"
-        assert photo["format"] == row["format"] or row["format"] in (
-            "APNG", "Extended WEBP", "HEIC", "DNG", "BTF", "J2C",
-        ) or (row["format"], photo["format"]) in {("JP2", "JPEG2000")}
+        assert (
+            photo["format"] == row["format"]
+            or row["format"]
+            in (
+                "APNG",
+                "Extended WEBP",
+                "HEIC",
+                "DNG",
+                "BTF",
+                "J2C",
+            )
+            or (row["format"], photo["format"]) in {("JP2", "JPEG2000")}
+        )
         for name in FIELDS:
             expected = row[name] if name != "caption" else (row["caption"] or row["caption_alt"])
             if not expected:
@@ -112,5 +143,7 @@ def test_metadata_agrees_with_exiftool(imported, capsys):
         print("\nagreement with exiftool, per field:")
         for name in FIELDS:
             n = checked[name]
-            print(f"  {name:<9} {agreed[name]:>4}/{n:<4} {100 * agreed[name] / n if n else 100:.1f} %")
+            print(
+                f"  {name:<9} {agreed[name]:>4}/{n:<4} {100 * agreed[name] / n if n else 100:.1f} %"
+            )
     assert disagreements == []

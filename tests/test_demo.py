@@ -14,9 +14,17 @@ PHOTOS = REPO / "photos"
 def _import(archive):
     result = CliRunner().invoke(
         main,
-        ["--archive", str(archive.root), "import", str(PHOTOS),
-         "--captions", str(PHOTOS / "captions.csv"),
-         "--story", "Rason–Quanhe trade hub, July 2023", "--json"],
+        [
+            "--archive",
+            str(archive.root),
+            "import",
+            str(PHOTOS),
+            "--captions",
+            str(PHOTOS / "captions.csv"),
+            "--story",
+            "Rason–Quanhe trade hub, July 2023",
+            "--json",
+        ],
     )
     assert result.exit_code == 0, result.output
     return json.loads(result.output)

@@ -27,10 +27,19 @@ def test_sigkill_mid_batch_then_rerun(tmp_path, archive):
     src = tmp_path / "in"
     for i in range(N):
         write(src / f"{i:03}.jpg", jpeg_bytes(size=(800, 600), seed=i, exif=exif_block()))
-    cmd = [sys.executable, "-m", "photodesk", "--archive", str(archive.root), "import", str(src),
-           "--json"]
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "photodesk",
+        "--archive",
+        str(archive.root),
+        "import",
+        str(src),
+        "--json",
+    ]
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
     deadline = time.monotonic() + 60
     while _count(archive.db_path) < 10 and time.monotonic() < deadline and proc.poll() is None:
         time.sleep(0.01)

@@ -45,7 +45,7 @@ def make_thumbnail(image: Image.Image, orientation: int | None, size: int = THUM
     """
     # JPEG decodes at reduced scale; pillow-heif picks an embedded thumbnail.
     image.draft("RGB", (size, size))
-    image.thumbnail((size, size), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    image.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
     image = _to_rgb(image)
     transpose = _UPRIGHT.get(orientation or 1)
     if transpose is not None:

@@ -60,6 +60,13 @@ def _embedded_xmp(data: bytes, image: Image.Image | None) -> bytes | None:
             value = image.info.get(key)
             if value:
                 return value.encode() if isinstance(value, str) else value
+        tiff_tags = getattr(image, "tag_v2", None)
+        if tiff_tags is not None and tiff_tags.get(700):
+            value = tiff_tags[700]
+            return value.encode() if isinstance(value, str) else bytes(value)
+        if image.format in ("JPEG", "MPO"):
+            # Pillow has read every APP1 block; scanning megabytes again finds nothing new.
+            return None
     return find_packet(data)
 
 
