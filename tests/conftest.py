@@ -13,6 +13,10 @@ from photodesk.config import ENV_VAR, Archive
 
 REPO = Path(__file__).resolve().parent.parent
 
+# Tests chdir into temporary folders: pin a relative corpus path now.
+if os.environ.get("PHOTODESK_CORPUS"):
+    os.environ["PHOTODESK_CORPUS"] = str(Path(os.environ["PHOTODESK_CORPUS"]).resolve())
+
 
 @pytest.fixture(autouse=True)
 def _no_user_archive(monkeypatch, tmp_path):
