@@ -7,6 +7,7 @@ core results into text or JSON.
 from __future__ import annotations
 
 import json
+import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -14,7 +15,7 @@ from typing import Any
 
 import click
 
-from photodesk.catalog import Catalog, stories
+from photodesk.catalog import Catalog, describe_sqlite_error, stories
 from photodesk.catalog import photos as photo_rows
 from photodesk.config import ENV_VAR, Archive
 from photodesk.dates import DateParseError, parse_bound
@@ -48,6 +49,8 @@ def _catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
         yield catalog
     except PhotodeskError as exc:
         raise click.ClickException(str(exc)) from exc
+    except sqlite3.Error as exc:  # e.g. another process held the catalog past the busy timeout
+        raise click.ClickException(describe_sqlite_error(exc, ctx.obj.db_path)) from exc
     finally:
         catalog.close()
 

@@ -13,6 +13,7 @@ import json
 import logging
 import multiprocessing
 import os
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -185,24 +186,35 @@ class _Batch:
         if result.status == "problem":
             self.problem(result.path, result.reason or "unreadable")
             return "failed"
+        try:
+            added = self._store(result)
+        except sqlite3.IntegrityError:
+            # Another import stored the same bytes between our check and our
+            # insert; it is now simply a duplicate.
+            added = self._store(result)
+        if added is None:
+            self.problem(result.path, "its photo was removed from the catalog during the import")
+            return "failed"
+        if added:
+            self.summary.added += 1
+            return "added"
+        self.summary.duplicates += 1
+        return "duplicate"
+
+    def _store(self, result: Inspected) -> bool | None:
+        """Store one read file in one transaction; True if it became a new photo."""
         with self.db.atomic():
             photo_id = photos.sha_exists(self.db, result.sha256 or "")
             added = photo_id is None and result.status == "new"
             if added:
                 photo_id = self._insert(result)
             if photo_id is None:
-                # The worker saw the hash in the catalog, which has since lost it
-                # (a concurrent delete): nothing to link, so report it.
-                raise RuntimeError(f"photo {result.sha256} vanished during import")
+                return None
             runs.remember_file(
                 self.db, result.path, result.size, result.mtime_ns, photo_id, self.summary.run_id
             )
             self._after_store(result.path, photo_id, new=added)
-        if added:
-            self.summary.added += 1
-            return "added"
-        self.summary.duplicates += 1
-        return "duplicate"
+        return added
 
     # -- rows -----------------------------------------------------------------
 

@@ -13,7 +13,7 @@ import logging
 import os
 import sqlite3
 import warnings
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -61,9 +61,6 @@ class Inspected:
     sha256: str | None = None
     reason: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 _known_conn: dict[str, sqlite3.Connection] = {}
