@@ -161,9 +161,10 @@ def _bound(value: str | None, end: bool) -> str | None:
 
 
 def _date_label(p: dict[str, Any]) -> str:
-    if p.get("taken_text"):
-        return p["taken_text"]
-    return (p.get("taken_start") or "")[:16].replace("T", " ")
+    """Exact times to the minute (the column is narrow); ranges as their phrase."""
+    if p.get("taken_precision") in ("second", "minute") or not p.get("taken_text"):
+        return (p.get("taken_start") or "")[:16].replace("T", " ")
+    return p["taken_text"]
 
 
 @main.command("list")
