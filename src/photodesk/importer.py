@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from photodesk.catalog import Catalog, photos, places, stories
+from photodesk.catalog import Catalog, photos, places, search, stories
 from photodesk.catalog import imports as runs
 from photodesk.dates import DateParseError, exif_date, parse_date
 from photodesk.notes import NoteRow, Notes
@@ -258,13 +258,16 @@ class _Batch:
     def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
         self.summary.photo_ids.append(photo_id)
         self.seen_names.add(Path(path).name.casefold())
+        changed = new
         if self.options.notes:
             for note in self.options.notes.for_file(path):
-                self._apply_note(photo_id, note, path, new)
+                changed = self._apply_note(photo_id, note, path, new) or changed
         if self.story_id is not None:
             stories.append(self.db, self.story_id, [photo_id])
+        if changed:
+            search.reindex(self.db, [photo_id])
 
-    def _apply_note(self, photo_id: int, note: NoteRow, path: str, new: bool) -> None:
+    def _apply_note(self, photo_id: int, note: NoteRow, path: str, new: bool) -> bool:
         """Fill what the catalog does not have yet: re-running never overwrites edits."""
         v = note.values
         where = (
@@ -307,6 +310,7 @@ class _Batch:
         if v.get("date"):
             updates |= self._note_date(v["date"], current, path, where)
         photos.update_fields(self.db, photo_id, updates)
+        return bool(fill or updates)
 
     def _note_date(self, text: str, current: dict[str, Any], path: str, where: str) -> dict:
         try:

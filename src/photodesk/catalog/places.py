@@ -1,8 +1,24 @@
-"""The gazetteer of named places."""
+"""The gazetteer: named places with the IPTC hierarchy and optional coordinates.
+
+A photo refers to two of them: where the camera stood (created) and what the
+frame shows (shown). GPS only ever suggests; assignment is the editor's call.
+"""
 
 from __future__ import annotations
 
+import math
+from typing import Any
+
 from sqlite_utils import Database
+
+from photodesk.errors import PhotodeskError
+
+DETAILS = ("sublocation", "city", "province", "country", "country_code", "latitude", "longitude")
+EARTH_RADIUS_KM = 6371.0088
+
+
+class PlaceError(PhotodeskError):
+    pass
 
 
 def find(db: Database, name: str) -> int | None:
@@ -10,6 +26,22 @@ def find(db: Database, name: str) -> int | None:
         "SELECT id FROM places WHERE name = ? COLLATE NOCASE", [name.strip()]
     ).fetchone()
     return row[0] if row else None
+
+
+def lookup(db: Database, name_or_id: str | int) -> int | None:
+    """A place by name (any case) or by id."""
+    found = find(db, str(name_or_id))
+    if found is None and str(name_or_id).strip().isdigit():
+        row = db.execute("SELECT id FROM places WHERE id = ?", [int(name_or_id)]).fetchone()
+        found = row[0] if row else None
+    return found
+
+
+def require(db: Database, name_or_id: str | int) -> int:
+    found = lookup(db, name_or_id)
+    if found is None:
+        raise PlaceError(f"no place named {name_or_id!r} (see: photodesk place list)")
+    return found
 
 
 def find_or_create(db: Database, name: str, **details: object) -> tuple[int, bool]:
@@ -20,3 +52,112 @@ def find_or_create(db: Database, name: str, **details: object) -> tuple[int, boo
     values = {k: v for k, v in details.items() if v not in (None, "")}
     pk = db["places"].insert({"name": name.strip(), **values}).last_pk
     return pk, True  # type: ignore[return-value]
+
+
+def _check(details: dict[str, Any]) -> dict[str, Any]:
+    lat, lon = details.get("latitude"), details.get("longitude")
+    if lat is not None and not -90 <= lat <= 90:
+        raise PlaceError(f"latitude {lat} is outside -90..90")
+    if lon is not None and not -180 <= lon <= 180:
+        raise PlaceError(f"longitude {lon} is outside -180..180")
+    code = details.get("country_code")
+    if code:
+        code = code.strip().upper()
+        if not (len(code) in (2, 3) and code.isalpha() and code.isascii()):
+            raise PlaceError(f"country code {code!r} is not an ISO 3166 code such as CN or KP")
+        details["country_code"] = code
+    return details
+
+
+def add(db: Database, name: str, **details: Any) -> int:
+    name = name.strip()
+    if not name:
+        raise PlaceError("a place needs a name")
+    if find(db, name) is not None:
+        raise PlaceError(f"a place named {name!r} exists already (change it with place edit)")
+    values = _check({k: v for k, v in details.items() if k in DETAILS and v is not None})
+    with db.atomic():
+        return db["places"].insert({"name": name, **values}).last_pk  # type: ignore[return-value]
+
+
+def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **details: Any) -> int:
+    """Change a place's details ("" clears one); returns the ids of photos that refer to it."""
+    from photodesk.catalog import search
+
+    place_id = require(db, name_or_id)
+    values = _check(
+        {k: (v if v != "" else None) for k, v in details.items() if k in DETAILS and v is not None}
+    )
+    if new_name is not None:
+        new_name = new_name.strip()
+        other = find(db, new_name)
+        if not new_name or (other is not None and other != place_id):
+            raise PlaceError(f"cannot rename to {new_name!r}: empty or already taken")
+        values["name"] = new_name
+    with db.atomic():
+        if values:
+            db["places"].update(place_id, values)
+        search.reindex(db, photos_at(db, place_id))
+    return place_id
+
+
+def photos_at(db: Database, place_id: int) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT id FROM photos WHERE created_place_id = ? OR shown_place_id = ?",
+            [place_id, place_id],
+        ).fetchall()
+    ]
+
+
+def merge(db: Database, source: str | int, target: str | int) -> int:
+    """Fold `source` into `target`: photos that referred to it now refer to target."""
+    from photodesk.catalog import search
+
+    source_id, target_id = require(db, source), require(db, target)
+    if source_id == target_id:
+        raise PlaceError("a place cannot be merged into itself")
+    with db.atomic():
+        moved = photos_at(db, source_id)
+        for column in ("created_place_id", "shown_place_id"):
+            db.execute(f"UPDATE photos SET {column} = ? WHERE {column} = ?", [target_id, source_id])
+        # History keeps place ids: point old entries at the surviving place so undo still works.
+        for column in ("old", "new"):
+            db.execute(
+                f"UPDATE history SET {column} = ? WHERE field IN ('created_place', 'shown_place') "
+                f"AND {column} = ?",
+                [str(target_id), str(source_id)],
+            )
+        db.execute("DELETE FROM places WHERE id = ?", [source_id])
+        search.reindex(db, moved)
+    return len(moved)
+
+
+def listing(db: Database) -> list[dict[str, Any]]:
+    cursor = db.execute(
+        "SELECT p.*, (SELECT count(*) FROM photos f WHERE f.created_place_id = p.id "
+        "OR f.shown_place_id = p.id) AS photos FROM places p ORDER BY p.name COLLATE NOCASE"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine); plenty for 'which named place is near'."""
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.sqrt(a)))
+
+
+def near(
+    db: Database, lat: float, lon: float, within_km: float = 25.0, limit: int = 10
+) -> list[dict[str, Any]]:
+    """Places with coordinates within `within_km`, nearest first, each with its distance."""
+    rows = [p for p in listing(db) if p["latitude"] is not None and p["longitude"] is not None]
+    for p in rows:
+        p["distance_km"] = round(distance_km(lat, lon, p["latitude"], p["longitude"]), 3)
+    return sorted(
+        (p for p in rows if p["distance_km"] <= within_km), key=lambda p: p["distance_km"]
+    )[:limit]

@@ -134,3 +134,73 @@ def m001_initial(db: Database) -> None:
     db["import_problems"].create_index(["run_id"])
     db["settings"].create({"key": str, "value": str}, pk="key")
     db["settings"].insert({"key": "default_language", "value": "en"})
+
+
+@migrations()
+def m002_captioning(db: Database) -> None:
+    """History with change sets, code replacements, and full-text search."""
+    db["change_sets"].create(
+        {"id": int, "at": str, "user": str, "summary": str, "undoes": int, "undone_by": int},
+        pk="id",
+    )
+    db["history"].create(
+        {
+            "id": int,
+            "change_set": int,
+            "photo_id": int,
+            "field": str,
+            "lang": str,
+            "old": str,
+            "new": str,
+        },
+        pk="id",
+        foreign_keys=[("change_set", "change_sets", "id"), ("photo_id", "photos", "id")],
+    )
+    db["history"].create_index(["photo_id", "change_set"])
+    db["history"].create_index(["change_set"])
+    db["codes"].create({"code": str, "text": str}, pk="code")
+    # One search document per photo and caption language (lang '' holds a photo
+    # with no caption), so --lang can restrict matches to one language. The
+    # text is stored as indexed: CJK runs split into overlapping bigrams.
+    db["search_docs"].create(
+        {
+            "id": int,
+            "photo_id": int,
+            "lang": str,
+            "headline": str,
+            "title": str,
+            "description": str,
+            "keywords": str,
+            "places": str,
+            "file_name": str,
+            "credit": str,
+        },
+        pk="id",
+        foreign_keys=[("photo_id", "photos", "id")],
+    )
+    db["search_docs"].create_index(["photo_id"])
+    db["search_docs"].enable_fts(
+        ["headline", "title", "description", "keywords", "places", "file_name", "credit"],
+        fts_version="FTS5",
+        create_triggers=True,
+        tokenize="unicode61 remove_diacritics 2",
+        replace=True,
+    )
+    # sqlite-utils made the triggers that keep the index in step with every
+    # edit; rebuild the index table itself (same name and columns, so those
+    # triggers still apply) with prefix indexes, which make search-as-you-type
+    # (`cust*`) an index lookup instead of a scan. enable_fts has no option for it.
+    db.execute("DROP TABLE search_docs_fts")
+    db.execute(
+        "CREATE VIRTUAL TABLE search_docs_fts USING fts5 (headline, title, description, "
+        "keywords, places, file_name, credit, content=[search_docs], "
+        "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')"
+    )
+    db.execute(
+        "INSERT INTO search_docs_fts (search_docs_fts, rank) "
+        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"
+    )
+    # Photos catalogued before this migration become searchable now.
+    from photodesk.catalog.search import reindex
+
+    reindex(db, [r[0] for r in db.execute("SELECT id FROM photos").fetchall()])

@@ -4,23 +4,64 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
+from typing import Any
 
 from sqlite_utils import Database
+
+from photodesk.errors import PhotodeskError
+
+
+class StoryError(PhotodeskError):
+    pass
 
 
 def find(db: Database, name: str) -> int | None:
     row = db.execute(
         "SELECT id FROM stories WHERE name = ? COLLATE NOCASE", [name.strip()]
     ).fetchone()
+    if row is None and name.strip().isdigit():
+        row = db.execute("SELECT id FROM stories WHERE id = ?", [int(name)]).fetchone()
     return row[0] if row else None
 
 
-def find_or_create(db: Database, name: str) -> int:
+def require(db: Database, name: str) -> int:
+    found = find(db, name)
+    if found is None:
+        raise StoryError(f"no story named {name!r} (see: photodesk story list)")
+    return found
+
+
+def find_or_create(db: Database, name: str, job_id: str | None = None) -> int:
     existing = find(db, name)
     if existing is not None:
         return existing
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return db["stories"].insert({"name": name.strip(), "created_at": now}).last_pk  # type: ignore[return-value]
+    return (
+        db["stories"]
+        .insert(  # type: ignore[return-value]
+            {"name": name.strip(), "job_id": job_id, "created_at": now}
+        )
+        .last_pk
+    )
+
+
+def create(db: Database, name: str, job_id: str | None = None) -> int:
+    if not name.strip():
+        raise StoryError("a story needs a name")
+    if find(db, name) is not None:
+        raise StoryError(f"a story named {name!r} exists already")
+    with db.atomic():
+        return find_or_create(db, name, job_id)
+
+
+def _check_photos(db: Database, photo_ids: list[int]) -> None:
+    missing = [
+        i
+        for i in photo_ids
+        if db.execute("SELECT 1 FROM photos WHERE id = ?", [i]).fetchone() is None
+    ]
+    if missing:
+        raise StoryError(f"no photo with id {', '.join(map(str, missing))}")
 
 
 def append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
@@ -38,3 +79,70 @@ def append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
         )
         added += cur.rowcount
     return added
+
+
+def add(db: Database, story: str, photo_ids: list[int]) -> int:
+    story_id = require(db, story)
+    with db.atomic():
+        _check_photos(db, photo_ids)
+        return append(db, story_id, photo_ids)
+
+
+def remove(db: Database, story: str, photo_ids: list[int]) -> int:
+    story_id = require(db, story)
+    with db.atomic():
+        removed = sum(
+            db.execute(
+                "DELETE FROM story_photos WHERE story_id = ? AND photo_id = ?", [story_id, p]
+            ).rowcount
+            for p in photo_ids
+        )
+        _renumber(db, story_id, photo_order(db, story_id))
+    return removed
+
+
+def photo_order(db: Database, story_id: int) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT photo_id FROM story_photos WHERE story_id = ? ORDER BY position, photo_id",
+            [story_id],
+        ).fetchall()
+    ]
+
+
+def _renumber(db: Database, story_id: int, order: list[int]) -> None:
+    for position, photo_id in enumerate(order, start=1):
+        db.execute(
+            "UPDATE story_photos SET position = ? WHERE story_id = ? AND photo_id = ?",
+            [position, story_id, photo_id],
+        )
+
+
+def order(db: Database, story: str, photo_ids: list[int]) -> list[int]:
+    """Put these photos first, in this order; the rest keep their order after them."""
+    story_id = require(db, story)
+    with db.atomic():
+        current = photo_order(db, story_id)
+        strangers = [p for p in photo_ids if p not in current]
+        if strangers:
+            raise StoryError(f"not in the story: {', '.join(map(str, strangers))}")
+        if len(set(photo_ids)) != len(photo_ids):
+            raise StoryError("a photo is named twice")
+        new_order = list(photo_ids) + [p for p in current if p not in photo_ids]
+        _renumber(db, story_id, new_order)
+    return new_order
+
+
+def listing(db: Database) -> list[dict[str, Any]]:
+    cursor = db.execute(
+        "SELECT s.id, s.name, s.job_id, s.created_at, "
+        "(SELECT count(*) FROM story_photos sp WHERE sp.story_id = s.id) AS photos "
+        "FROM stories s ORDER BY s.created_at, s.id"
+    )
+    names = [d[0] for d in cursor.description]
+    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+
+
+def get(db: Database, story_id: int) -> dict[str, Any]:
+    return db["stories"].get(story_id)

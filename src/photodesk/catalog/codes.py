@@ -1,0 +1,90 @@
+"""Code replacements as in Photo Mechanic: `=qh=` in caption text becomes its replacement."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from photodesk.errors import PhotodeskError
+
+# A code is letters, digits, '-', '_' or '.', between equals signs.
+CODE = re.compile(r"=([\w.\-]{1,40})=")
+_VALID = re.compile(r"[\w.\-]{1,40}")
+
+
+class CodeError(PhotodeskError):
+    pass
+
+
+def check_code(code: str) -> str:
+    code = code.strip().strip("=")
+    if not _VALID.fullmatch(code):
+        raise CodeError(f"{code!r} is not a usable code: use 1-40 letters, digits, '-', '_' or '.'")
+    return code
+
+
+def add(db: Database, code: str, text: str) -> None:
+    db["codes"].upsert({"code": check_code(code), "text": text}, pk="code")
+
+
+def remove(db: Database, code: str) -> bool:
+    return db.execute("DELETE FROM codes WHERE code = ?", [code.strip("=")]).rowcount > 0
+
+
+def all_codes(db: Database) -> dict[str, str]:
+    return dict(db.execute("SELECT code, text FROM codes ORDER BY code").fetchall())
+
+
+def parse_photo_mechanic(text: str, source: str = "codes file") -> dict[str, str]:
+    """Photo Mechanic's code replacement file: one `code<TAB>replacement` per line.
+
+    Lines without a tab (blank lines, comments) are skipped; extra tab-separated
+    columns (Photo Mechanic's alternates) are ignored.
+    """
+    codes: dict[str, str] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        if "\t" not in line or line.lstrip().startswith("#"):
+            continue
+        code, replacement = line.split("\t")[:2]
+        if not code.strip():
+            continue
+        try:
+            codes[check_code(code)] = replacement.strip()
+        except CodeError as exc:
+            raise CodeError(f"{source} line {number}: {exc}") from exc
+    return codes
+
+
+def import_file(db: Database, path: str | Path) -> int:
+    source = Path(path)
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise CodeError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
+        try:
+            text = raw.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    codes = parse_photo_mechanic(text, source.name)
+    if not codes:
+        raise CodeError(f"{source.name} holds no code<TAB>text lines")
+    db["codes"].upsert_all([{"code": c, "text": t} for c, t in codes.items()], pk="code")
+    return len(codes)
+
+
+def expand(text: str, codes: dict[str, str]) -> tuple[str, list[str]]:
+    """Replace known codes; return the text and the codes left as typed because unknown."""
+    unknown: list[str] = []
+
+    def swap(m: re.Match[str]) -> str:
+        replacement = codes.get(m.group(1))
+        if replacement is None:
+            unknown.append(m.group(0))
+            return m.group(0)
+        return replacement
+
+    return CODE.sub(swap, text), unknown

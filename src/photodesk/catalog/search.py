@@ -1,0 +1,195 @@
+"""Full-text search over captions, headlines, keywords, places, file names and credit.
+
+FTS5's unicode61 tokenizer keeps a run of Hangul, kana or Han characters as
+one token, so "세관" would never match "세관에서". Such runs are indexed as
+overlapping bigrams (plus the run's last character), the usual approach for
+CJK search; queries are cut the same way, so a Korean or Japanese word is
+found inside longer text while English keeps word tokens, prefix search and
+bm25 ranking. The user's query is never handed to FTS5's query syntax:
+every word is quoted, so no input can make a query fail to parse.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlite_utils import Database
+
+_CJK = (
+    "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf"
+    "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
+)
+_CJK_RUN = re.compile(f"[{_CJK}]+")
+# A query word: letters/digits (any script), optionally ending in * for a prefix.
+_WORD = re.compile(r"[^\W_]+\*?")
+
+
+def _bigrams(run: str) -> list[str]:
+    if len(run) == 1:
+        return [run]
+    return [run[i : i + 2] for i in range(len(run) - 1)] + [run[-1]]
+
+
+def index_text(text: str | None) -> str:
+    """Text as stored for indexing: NFKC-folded, CJK runs as bigram tokens."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", text)
+    return _CJK_RUN.sub(lambda m: " " + " ".join(_bigrams(m.group())) + " ", text)
+
+
+def _term(word: str) -> str | None:
+    """One query word as an FTS5 expression (a quoted phrase, maybe a prefix)."""
+    prefix = word.endswith("*")
+    word = word.rstrip("*")
+    if not word:
+        return None
+    parts: list[str] = []
+    for piece in re.split(f"([{_CJK}]+)", word):
+        if not piece:
+            continue
+        if _CJK_RUN.fullmatch(piece):
+            if len(piece) == 1:
+                # A lone character is the start of some indexed bigram or the run's last one.
+                parts.append(f'"{piece}"*')
+                continue
+            grams = [piece[i : i + 2] for i in range(len(piece) - 1)]
+            parts.append('"' + " ".join(grams) + '"')
+        else:
+            parts.append(f'"{piece}"')
+    if not parts:
+        return None
+    if prefix and not parts[-1].endswith("*"):
+        parts[-1] += "*"
+    # Pieces of one word (e.g. "Wonjong세관") must all match; FTS5 ANDs adjacent terms.
+    return " ".join(parts)
+
+
+def build_query(text: str) -> str | None:
+    """Turn what the user typed into a safe FTS5 MATCH expression; None if nothing to find.
+
+    Words are ANDed; a trailing * asks for a prefix. Quotes, operators and
+    brackets are treated as the plain characters they are, not as syntax.
+    """
+    normalized = unicodedata.normalize("NFKC", text)
+    terms = [t for t in (_term(w) for w in _WORD.findall(normalized)) if t]
+    return " ".join(terms) if terms else None
+
+
+def _places_text(db: Database, photo: dict[str, Any]) -> str:
+    names = []
+    for column in ("created_place_id", "shown_place_id"):
+        if photo.get(column):
+            row = db.execute(
+                "SELECT name, sublocation, city, province, country FROM places WHERE id = ?",
+                [photo[column]],
+            ).fetchone()
+            if row:
+                names.extend(v for v in row if v)
+    return " ".join(dict.fromkeys(names))
+
+
+def reindex(db: Database, photo_ids: Iterable[int]) -> None:
+    """Rebuild the search documents of these photos (the caller holds the transaction)."""
+    for photo_id in photo_ids:
+        db.execute("DELETE FROM search_docs WHERE photo_id = ?", [photo_id])
+        cursor = db.execute("SELECT * FROM photos WHERE id = ?", [photo_id])
+        row = cursor.fetchone()
+        if row is None:
+            continue
+        photo = dict(zip([d[0] for d in cursor.description], row, strict=True))
+        keywords = json.loads(photo["keywords"]) if photo.get("keywords") else []
+        shared = {
+            "photo_id": photo_id,
+            "keywords": index_text(" ".join(keywords)),
+            "places": index_text(_places_text(db, photo)),
+            "file_name": index_text(photo.get("file_name")),
+            "credit": index_text(
+                " ".join(filter(None, [photo.get("credit"), photo.get("creator")]))
+            ),
+        }
+        captions = db.execute(
+            "SELECT lang, headline, title, description FROM captions WHERE photo_id = ?",
+            [photo_id],
+        ).fetchall()
+        docs = [
+            shared
+            | {
+                "lang": lang,
+                "headline": index_text(h),
+                "title": index_text(t),
+                "description": index_text(d),
+            }
+            for lang, h, t, d in captions
+            if h or t or d
+        ] or [shared | {"lang": ""}]
+        db["search_docs"].insert_all(docs)
+
+
+def reindex_all(db: Database) -> None:
+    reindex(db, [r[0] for r in db.execute("SELECT id FROM photos").fetchall()])
+
+
+@dataclass
+class SearchFilter:
+    lang: str | None = None
+    story_id: int | None = None
+    since: str | None = None
+    until: str | None = None
+    kind: str | None = None
+    uncaptioned_lang: str | None = None  # set: only photos without a caption in this language
+    limit: int = 50
+
+
+def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[int]:
+    """Photo ids matching `text`, best first (bm25), at most f.limit."""
+    f = f or SearchFilter()
+    query = build_query(text)
+    if query is None:
+        return []
+    where = ["search_docs_fts MATCH :q"]
+    params: dict[str, Any] = {"q": query, "limit": f.limit}
+    joins = ""
+    if f.lang:
+        where.append("d.lang = :lang")
+        params["lang"] = f.lang
+    photo_filters = []
+    if f.story_id is not None:
+        photo_filters.append(
+            "EXISTS (SELECT 1 FROM story_photos sp "
+            "WHERE sp.photo_id = p.id AND sp.story_id = :story)"
+        )
+        params["story"] = f.story_id
+    if f.since:
+        photo_filters.append("p.taken_end >= :since")
+        params["since"] = f.since
+    if f.until:
+        photo_filters.append("p.taken_start <= :until")
+        params["until"] = f.until
+    if f.kind:
+        photo_filters.append("p.kind = :kind")
+        params["kind"] = f.kind
+    if f.uncaptioned_lang:
+        photo_filters.append(
+            "NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id AND c.lang = :ulang "
+            "AND trim(coalesce(c.description, '')) != '')"
+        )
+        params["ulang"] = f.uncaptioned_lang
+    if photo_filters:
+        joins = " JOIN photos p ON p.id = d.photo_id"
+        where.extend(photo_filters)
+    # Several documents (languages) of one photo may match: keep each photo's best.
+    sql = (
+        "SELECT d.photo_id, min(search_docs_fts.rank) AS score FROM search_docs_fts "
+        "JOIN search_docs d ON d.id = search_docs_fts.rowid"
+        + joins
+        + " WHERE "
+        + " AND ".join(where)
+        + " GROUP BY d.photo_id ORDER BY score, d.photo_id LIMIT :limit"
+    )
+    return [r[0] for r in db.execute(sql, params).fetchall()]
