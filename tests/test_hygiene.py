@@ -10,7 +10,7 @@ import pytest
 import photodesk
 
 PACKAGE = Path(photodesk.__file__).parent
-SHELLS = {"cli.py", "tui"}
+SHELLS = {"cli", "tui"}
 
 CORE = [
     "photodesk.catalog",

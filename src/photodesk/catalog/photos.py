@@ -125,3 +125,13 @@ def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
         sql += " LIMIT :limit"
         params["limit"] = f.limit
     return _rows(db, sql, params)
+
+
+def summaries(db: Database, photo_ids: list[int], lang: str) -> list[dict[str, Any]]:
+    """Summary rows for these ids, in the order given (search results keep their ranking)."""
+    if not photo_ids:
+        return []
+    marks = ",".join("?" * len(photo_ids))
+    sql = SUMMARY_SQL.replace(":lang", "?") + f" WHERE p.id IN ({marks})"
+    rows = {r["id"]: r for r in _rows(db, sql, [lang, *photo_ids])}
+    return [rows[i] for i in photo_ids if i in rows]

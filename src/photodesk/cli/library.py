@@ -1,13 +1,7 @@
-"""The `photodesk` command: each subcommand parses options, calls the core, prints.
-
-No logic lives here beyond turning core errors into one-line messages and
-core results into text or JSON.
-"""
+"""Commands for getting photos in and looking at them: import, list, show."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -15,49 +9,13 @@ from typing import Any
 
 import click
 
-from photodesk.catalog import Catalog, describe_sqlite_error, stories
 from photodesk.catalog import photos as photo_rows
-from photodesk.config import ENV_VAR, Archive
-from photodesk.dates import DateParseError, parse_bound
+from photodesk.catalog import stories
+from photodesk.cli import date_bound, emit_json, main, open_catalog
 from photodesk.errors import PhotodeskError
 from photodesk.importer import ImportOptions, ImportProgress, ImportSummary, import_paths
 from photodesk.notes import load_notes
 from photodesk.text import for_terminal
-
-
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
-    "--archive",
-    "archive_dir",
-    type=click.Path(file_okay=False),
-    help=f"Archive folder (default: ${ENV_VAR}, else ./archive).",
-)
-@click.version_option(package_name="photodesk")
-@click.pass_context
-def main(ctx: click.Context, archive_dir: str | None) -> None:
-    """photodesk: a photo archive and caption manager for a photo desk."""
-    ctx.obj = Archive.locate(archive_dir)
-
-
-@contextmanager
-def _catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
-    try:
-        catalog = Catalog.open(ctx.obj, create=create)
-    except PhotodeskError as exc:
-        raise click.ClickException(str(exc)) from exc
-    try:
-        yield catalog
-    except PhotodeskError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except sqlite3.Error as exc:  # e.g. another process held the catalog past the busy timeout
-        raise click.ClickException(describe_sqlite_error(exc, ctx.obj.db_path)) from exc
-    finally:
-        catalog.close()
-
-
-def _emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
-
 
 # -- import ------------------------------------------------------------------
 
@@ -96,14 +54,14 @@ def import_cmd(
     except PhotodeskError as exc:
         raise click.UsageError(str(exc)) from exc
     options = ImportOptions(copy=copy, story=story, notes=notes, workers=workers)
-    with _catalog(ctx, create=True) as catalog, _progress(enabled=not as_json) as report:
+    with open_catalog(ctx, create=True) as catalog, _progress(enabled=not as_json) as report:
         try:
             summary = import_paths(catalog, list(paths), options, progress=report)
         except KeyboardInterrupt:
             click.echo("import interrupted; run the same command again to finish it", err=True)
             sys.exit(130)
     if as_json:
-        _emit_json(summary.as_dict())
+        emit_json(summary.as_dict())
     else:
         _print_summary(summary)
     sys.exit(1 if summary.failed else 0)
@@ -151,15 +109,6 @@ def _print_summary(s: ImportSummary) -> None:
 # -- list / show -------------------------------------------------------------
 
 
-def _bound(value: str | None, end: bool) -> str | None:
-    if value is None:
-        return None
-    try:
-        return parse_bound(value, end=end).isoformat(timespec="seconds")
-    except DateParseError as exc:
-        raise click.BadParameter(str(exc)) from exc
-
-
 def _date_label(p: dict[str, Any]) -> str:
     """Exact times to the minute (the column is narrow); ranges as their phrase."""
     if p.get("taken_precision") in ("second", "minute") or not p.get("taken_text"):
@@ -186,17 +135,24 @@ def list_cmd(
 ) -> None:
     """List photos: id, file, date, place, first words of the caption."""
     flt = photo_rows.PhotoFilter(
-        since=_bound(since, end=False), until=_bound(until, end=True), uncaptioned=uncaptioned
+        since=date_bound(since, end=False),
+        until=date_bound(until, end=True),
+        uncaptioned=uncaptioned,
     )
-    with _catalog(ctx) as catalog:
+    with open_catalog(ctx) as catalog:
         if story is not None:
             flt.story_id = stories.find(catalog.db, story)
             if flt.story_id is None:
                 raise click.BadParameter(f"no story named {story!r}", param_hint="--story")
         rows = photo_rows.listing(catalog.db, lang or catalog.default_language, flt)
     if as_json:
-        _emit_json(rows)
-        return
+        emit_json(rows)
+    else:
+        print_rows(rows)
+
+
+def print_rows(rows: list[dict[str, Any]]) -> None:
+    """One line a photo: id, file, date, place, first words of the caption."""
     if not rows:
         click.echo("no photos match")
         return
@@ -224,12 +180,12 @@ def _fit(text: str, width: int) -> str:
 @click.pass_context
 def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool) -> None:
     """Show everything the catalog knows about one photo."""
-    with _catalog(ctx) as catalog:
+    with open_catalog(ctx) as catalog:
         photo = photo_rows.get(catalog.db, photo_id, lang or catalog.default_language)
     if photo is None:
         raise click.ClickException(f"no photo with id {photo_id}")
     if as_json:
-        _emit_json(photo)
+        emit_json(photo)
         return
     for key, value in photo.items():
         if key == "captions":

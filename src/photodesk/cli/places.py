@@ -1,0 +1,123 @@
+"""The gazetteer commands: place add / list / edit / merge / suggest."""
+
+from __future__ import annotations
+
+import click
+
+from photodesk.catalog import photos as photo_rows
+from photodesk.catalog import places
+from photodesk.cli import emit_json, main, open_catalog
+from photodesk.text import for_terminal
+
+
+def _detail_options(f):
+    for flag, name, kind, help_text in reversed(
+        [
+            ("--sublocation", "sublocation", str, "Sublocation (a building, a bridge)."),
+            ("--city", "city", str, "City."),
+            ("--province", "province", str, "Province or state."),
+            ("--country", "country", str, "Country name."),
+            ("--code", "country_code", str, "ISO 3166 country code (CN, KP)."),
+            ("--lat", "latitude", float, "Latitude, signed decimal degrees."),
+            ("--lon", "longitude", float, "Longitude, signed decimal degrees."),
+        ]
+    ):
+        f = click.option(flag, name, type=kind, help=help_text)(f)
+    return f
+
+
+@main.group("place")
+def place_group() -> None:
+    """Named places: where the camera stood (created) and what the frame shows (shown)."""
+
+
+@place_group.command("add")
+@click.argument("name")
+@_detail_options
+@click.pass_context
+def place_add(ctx: click.Context, name: str, **details) -> None:
+    with open_catalog(ctx, create=True) as catalog:
+        place_id = places.add(catalog.db, name, **details)
+    click.echo(f"place {place_id}: {for_terminal(name)}")
+
+
+@place_group.command("edit")
+@click.argument("place")
+@click.option("--name", "new_name", help="A new name.")
+@_detail_options
+@click.pass_context
+def place_edit(ctx: click.Context, place: str, new_name: str | None, **details) -> None:
+    """Change a place's details; give '' to clear one."""
+    with open_catalog(ctx) as catalog:
+        place_id = places.edit(catalog.db, place, new_name, **details)
+    click.echo(f"place {place_id} updated")
+
+
+@place_group.command("merge")
+@click.argument("source")
+@click.argument("target")
+@click.pass_context
+def place_merge(ctx: click.Context, source: str, target: str) -> None:
+    """Fold SOURCE into TARGET: its photos now refer to TARGET, and SOURCE is removed."""
+    with open_catalog(ctx) as catalog:
+        moved = places.merge(catalog.db, source, target)
+    click.echo(f"merged; {moved} photo(s) now refer to {for_terminal(target)}")
+
+
+@place_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def place_list(ctx: click.Context, as_json: bool) -> None:
+    with open_catalog(ctx) as catalog:
+        rows = places.listing(catalog.db)
+    if as_json:
+        emit_json(rows)
+        return
+    for p in rows:
+        where = ", ".join(str(p[k]) for k in ("sublocation", "city", "province", "country") if p[k])
+        code = f" ({p['country_code']})" if p["country_code"] else ""
+        coords = (
+            f"  {p['latitude']:.5f}, {p['longitude']:.5f}"
+            if p["latitude"] is not None and p["longitude"] is not None
+            else ""
+        )
+        click.echo(
+            for_terminal(
+                f"{p['id']:>4}  {p['name']}  — {where}{code}{coords}  [{p['photos']} photo(s)]"
+            )
+        )
+
+
+@place_group.command("suggest")
+@click.argument("photo_id", type=int)
+@click.option(
+    "--within",
+    "within_km",
+    type=float,
+    default=25.0,
+    show_default=True,
+    help="Kilometres from the photo's GPS position.",
+)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def place_suggest(ctx: click.Context, photo_id: int, within_km: float, as_json: bool) -> None:
+    """Places near where the photo's GPS says the camera was. Nothing is assigned."""
+    with open_catalog(ctx) as catalog:
+        photo = photo_rows.get(catalog.db, photo_id, catalog.default_language)
+        if photo is None:
+            raise click.ClickException(f"no photo with id {photo_id}")
+        if photo["gps_lat"] is None or photo["gps_lon"] is None:
+            raise click.ClickException(f"photo {photo_id} has no GPS position to suggest from")
+        rows = places.near(catalog.db, photo["gps_lat"], photo["gps_lon"], within_km)
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo(f"no named place within {within_km:g} km of the photo's GPS position")
+    for p in rows:
+        click.echo(for_terminal(f"{p['distance_km']:>8.2f} km  {p['name']}"))
+    if rows:
+        click.echo(
+            f"assign one with: photodesk caption {photo_id} --created PLACE "
+            "(and --shown for what the frame shows)"
+        )

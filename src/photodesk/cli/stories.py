@@ -1,0 +1,99 @@
+"""Story (assignment) commands: create, add, remove, order, list, show."""
+
+from __future__ import annotations
+
+import click
+
+from photodesk.catalog import photos as photo_rows
+from photodesk.catalog import stories
+from photodesk.cli import emit_json, id_list, main, open_catalog
+from photodesk.cli.library import print_rows
+from photodesk.text import for_terminal
+
+
+def _ids(values: tuple[str, ...]) -> list[int]:
+    return id_list(",".join(values))
+
+
+@main.group("story")
+def story_group() -> None:
+    """Stories: assignments with an ordered list of photos."""
+
+
+@story_group.command("create")
+@click.argument("name")
+@click.option("--job-id", help="Job id (transmission reference) for the story.")
+@click.pass_context
+def story_create(ctx: click.Context, name: str, job_id: str | None) -> None:
+    with open_catalog(ctx, create=True) as catalog:
+        story_id = stories.create(catalog.db, name, job_id)
+    click.echo(f"story {story_id}: {for_terminal(name)}")
+
+
+@story_group.command("add")
+@click.argument("story")
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_context
+def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
+    """Add photos (ids such as 3 4 9 or 3-9) at the end of STORY."""
+    with open_catalog(ctx) as catalog:
+        added = stories.add(catalog.db, story, _ids(ids))
+    click.echo(f"{added} photo(s) added")
+
+
+@story_group.command("remove")
+@click.argument("story")
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_context
+def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
+    with open_catalog(ctx) as catalog:
+        removed = stories.remove(catalog.db, story, _ids(ids))
+    click.echo(f"{removed} photo(s) removed")
+
+
+@story_group.command("order")
+@click.argument("story")
+@click.argument("ids", nargs=-1, required=True)
+@click.pass_context
+def story_order(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
+    """Put these photos first, in this order; the others follow in their old order."""
+    with open_catalog(ctx) as catalog:
+        order = stories.order(catalog.db, story, _ids(ids))
+    click.echo("order: " + " ".join(map(str, order)))
+
+
+@story_group.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def story_list(ctx: click.Context, as_json: bool) -> None:
+    with open_catalog(ctx) as catalog:
+        rows = stories.listing(catalog.db)
+    if as_json:
+        emit_json(rows)
+        return
+    for s in rows:
+        job = f"  job {s['job_id']}" if s["job_id"] else ""
+        click.echo(for_terminal(f"{s['id']:>4}  {s['name']}{job}  [{s['photos']} photo(s)]"))
+
+
+@story_group.command("show")
+@click.argument("story")
+@click.option("--lang", help="Caption language to show.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def story_show(ctx: click.Context, story: str, lang: str | None, as_json: bool) -> None:
+    """The story's photos in story order."""
+    with open_catalog(ctx) as catalog:
+        story_id = stories.require(catalog.db, story)
+        info = stories.get(catalog.db, story_id)
+        rows = photo_rows.summaries(
+            catalog.db,
+            stories.photo_order(catalog.db, story_id),
+            lang or catalog.default_language,
+        )
+    if as_json:
+        emit_json(info | {"photos": rows})
+        return
+    job = f" (job {info['job_id']})" if info["job_id"] else ""
+    click.echo(for_terminal(f"{info['name']}{job}"))
+    print_rows(rows)
