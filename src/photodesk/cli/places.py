@@ -81,9 +81,10 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
             if p["latitude"] is not None and p["longitude"] is not None
             else ""
         )
+        details = f"  — {where}{code}" if where or code else ""
         click.echo(
             for_terminal(
-                f"{p['id']:>4}  {p['name']}  — {where}{code}{coords}  [{p['photos']} photo(s)]"
+                f"{p['id']:>4}  {p['name']}{details}{coords}  [{p['photos']} photo(s)]"
             )
         )
 
