@@ -27,6 +27,7 @@ _CJK = (
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 # A query word: letters/digits (any script), optionally ending in * for a prefix.
 _WORD = re.compile(r"[^\W_]+\*?")
+_NON_WORD = re.compile(r"[\W_]+")
 
 
 def _bigrams(run: str) -> list[str]:
@@ -36,10 +37,15 @@ def _bigrams(run: str) -> list[str]:
 
 
 def index_text(text: str | None) -> str:
-    """Text as stored for indexing: NFKC-folded, CJK runs as bigram tokens."""
+    """Text as stored for indexing: NFKC-folded, CJK runs as bigram tokens.
+
+    Everything that is not a word character to Python becomes a space, so
+    the index splits words exactly where the query parser does (SQLite's
+    Unicode tables and Python's disagree on some rare code points).
+    """
     if not text:
         return ""
-    text = unicodedata.normalize("NFKC", text)
+    text = _NON_WORD.sub(" ", unicodedata.normalize("NFKC", text))
     return _CJK_RUN.sub(lambda m: " " + " ".join(_bigrams(m.group())) + " ", text)
 
 

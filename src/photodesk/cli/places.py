@@ -83,9 +83,7 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
         )
         details = f"  — {where}{code}" if where or code else ""
         click.echo(
-            for_terminal(
-                f"{p['id']:>4}  {p['name']}{details}{coords}  [{p['photos']} photo(s)]"
-            )
+            for_terminal(f"{p['id']:>4}  {p['name']}{details}{coords}  [{p['photos']} photo(s)]")
         )
 
 
