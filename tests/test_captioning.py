@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from photodesk.catalog import codes, edits, history, photos, places
+from photodesk.catalog import codes, history, photos, places
 from photodesk.catalog.edits import Edit, EditError, apply_edit, undo
+from photodesk.language import normalize_lang
 
 
 def _caption(catalog, photo_id, lang="en"):
@@ -263,5 +264,5 @@ def test_undo_after_a_place_merge(catalog, add_photo):
 
 
 def test_normalize_lang():
-    assert edits.normalize_lang("en_us") == "en-US"
-    assert edits.normalize_lang("ZH-hant") == "zh-Hant"
+    assert normalize_lang("en_us") == "en-US"
+    assert normalize_lang("ZH-hant") == "zh-Hant"

@@ -287,7 +287,8 @@ def test_json_notes(tmp_path):
     notes = _notes(
         tmp_path, json.dumps({"a.jpg": {"caption": "A", "lang": "ja"}}), name="notes.json"
     )
-    assert notes.for_file("/x/A.JPG")[0].values == {"description": "A", "language": "ja"}
+    found = notes.assign(["/x/A.JPG"])
+    assert found.by_path["/x/A.JPG"][0].values == {"description": "A", "language": "ja"}
 
 
 def test_unknown_note_column_is_refused(tmp_path):
@@ -341,3 +342,136 @@ def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
     assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]
     assert [r.status for r in results] == ["new"] * 3 + ["problem"] + ["new"] * 3
     assert "crashed" in results[3].reason
+
+
+def test_notes_with_folders_tell_same_named_files_apart(catalog, tmp_path):
+    write(tmp_path / "cards" / "day1" / "IMG_0001.JPG", jpeg_bytes(seed=61))
+    write(tmp_path / "cards" / "day2" / "IMG_0001.JPG", jpeg_bytes(seed=62))
+    notes = _notes(
+        tmp_path,
+        "file,caption\n"
+        "day1/IMG_0001.JPG,Trucks at the gate\n"
+        "cards/day2/img_0001.jpg,Fence in 2019\n"
+        "IMG_0001.JPG,Which one?\n",
+    )
+    s = import_paths(catalog, [str(tmp_path / "cards")], ImportOptions(notes=notes))
+    by_folder = {
+        r[0].split("/")[-2]: r[1]
+        for r in catalog.db.execute(
+            "SELECT s.path, c.description FROM source_files s "
+            "JOIN captions c ON c.photo_id = s.photo_id"
+        ).fetchall()
+    }
+    assert by_folder == {"day1": "Trucks at the gate", "day2": "Fence in 2019"}
+    assert len(s.warnings) == 1
+    assert "fits 2 files" in s.warnings[0]["reason"] and "not applied" in s.warnings[0]["reason"]
+
+
+def test_repeated_note_rows_and_headers_are_reported(catalog, tmp_path):
+    from photodesk.notes import NotesError
+
+    write(tmp_path / "in" / "y.jpg", jpeg_bytes(seed=71))
+    notes = _notes(tmp_path, "file,caption\ny.jpg,one\ny.jpg,two\n")
+    s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(notes=notes))
+    assert [w["reason"] for w in s.warnings] == [
+        "line 3 repeats line 2 for 'y.jpg'; only line 2 used"
+    ]
+    with pytest.raises(NotesError, match="column 'file' appears twice"):
+        _notes(tmp_path, "file,caption,filename\na,b,c\n")
+    with pytest.raises(NotesError, match="not a language tag"):
+        _notes(tmp_path, "file,language\na.jpg,../../etc\n")
+    with pytest.raises(NotesError, match="not a text file"):
+        _notes(tmp_path, "file,caption\n\x00\x01garbage")
+
+
+def test_special_files_and_overlapping_paths(catalog, tmp_path):
+    src = tmp_path / "in"
+    write(src / "sub" / "x.jpg", jpeg_bytes(seed=81))
+    write(src / "y.jpg", jpeg_bytes(seed=82))
+    os.mkfifo(src / "pipe.jpg")  # would block a naive open() forever
+    s = import_paths(catalog, [str(src), str(src), str(src / "sub" / "x.jpg"), str(src / "sub")])
+    assert (s.added, s.duplicates, s.skipped, s.failed) == (2, 0, 1, 0)
+
+
+def test_file_names_that_are_not_utf8(catalog, tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    name = os.fsdecode(b"caf\xe9.jpg")
+    (src / name).write_bytes(jpeg_bytes(seed=91))
+    write(src / "ok.jpg", jpeg_bytes(seed=92))
+    s = import_paths(catalog, [str(src)])
+    assert (s.added, s.failed) == (2, 0)
+    assert {r["file_name"] for r in catalog.db["photos"].rows} == {"caf\\xe9.jpg", "ok.jpg"}
+    again = import_paths(catalog, [str(src)])
+    assert (again.added, again.duplicates) == (0, 2)
+
+
+def test_unreadable_folder_is_reported(catalog, tmp_path, monkeypatch):
+    src = tmp_path / "in"
+    write(src / "open" / "a.jpg", jpeg_bytes(seed=93))
+    write(src / "locked" / "b.jpg", jpeg_bytes(seed=94))
+    real_scandir = os.scandir
+
+    def scandir(path="."):
+        if str(path).endswith("locked"):
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_scandir(path)
+
+    monkeypatch.setattr(os, "scandir", scandir)
+    s = import_paths(catalog, [str(src)])
+    assert s.added == 1 and s.failed == 1
+    assert s.problems[0]["path"].endswith("locked")
+    assert "cannot read the folder" in s.problems[0]["reason"]
+
+
+def test_the_archive_is_never_imported_into_itself(tmp_path):
+    from photodesk.catalog import Catalog
+    from photodesk.config import Archive
+
+    project = tmp_path / "project"
+    write(project / "photos" / "a.jpg", jpeg_bytes(seed=95))
+    os.symlink(project, tmp_path / "link")
+    # the archive inside the imported folder, reached by another spelling
+    archive = Archive.locate(project / "photos" / ".." / "archive")
+    with Catalog.open(archive) as cat:
+        for _ in range(3):
+            s = import_paths(cat, [str(tmp_path / "link")])
+            assert s.failed == 0
+        assert cat.db["photos"].count == 1
+        s = import_paths(cat, [str(archive.thumbs)])
+        assert "inside the archive" in s.problems[0]["reason"]
+
+
+def test_two_imports_at_once_both_finish_without_duplicates(tmp_path, archive):
+    import subprocess
+    import sys
+
+    src = tmp_path / "in"
+    for i in range(40):
+        write(src / f"{i:02}.jpg", jpeg_bytes(size=(800, 600), seed=300 + i))
+    cmd = [
+        sys.executable,
+        "-m",
+        "photodesk",
+        "--archive",
+        str(archive.root),
+        "import",
+        str(src),
+        "--json",
+    ]
+    procs = [
+        subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(2)
+    ]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    results = [json.loads(o[0]) for o in outs]
+    assert sum(r["added"] for r in results) == 40
+    assert all(r["added"] + r["duplicates"] == 40 for r in results)
+    import sqlite3
+
+    conn = sqlite3.connect(archive.db_path)
+    assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM photos").fetchone() == (
+        40,
+        40,
+    )

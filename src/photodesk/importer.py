@@ -14,6 +14,7 @@ import logging
 import multiprocessing
 import os
 import sqlite3
+import stat
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -26,10 +27,12 @@ from typing import Any
 
 from photodesk.catalog import Catalog, photos, places, search, stories
 from photodesk.catalog import imports as runs
+from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, exif_date, parse_date
 from photodesk.notes import NoteRow, Notes
 from photodesk.reader import Inspected, Job, inspect
 from photodesk.sniff import HEAD_SIZE, sniff
+from photodesk.text import display_path
 
 log = logging.getLogger(__name__)
 
@@ -115,20 +118,49 @@ ProgressCallback = Callable[[ImportProgress], None]
 CancelCheck = Callable[[], bool]
 
 
-def scan(paths: Iterable[str | os.PathLike[str]], exclude: Path | None = None) -> Iterator[Path]:
-    """Every file under `paths`, depth first in name order, never entering `exclude`."""
+ScanError = Callable[[str, str], None]
+
+
+def scan(
+    paths: Iterable[str | os.PathLike[str]],
+    exclude: Path | None = None,
+    on_error: ScanError | None = None,
+) -> Iterator[Path]:
+    """Every file under `paths`, depth first in name order, each once, never inside `exclude`.
+
+    Paths given twice, or a folder and a file inside it, yield each file once.
+    Folders that cannot be read are reported through `on_error`, not skipped in silence.
+    """
+    report = on_error or (lambda _path, _reason: None)
+    excluded = os.path.realpath(exclude) if exclude is not None else None
+    seen: set[str] = set()
+
+    def fresh(path: Path) -> bool:
+        real = os.path.realpath(path)
+        if real in seen:
+            return False
+        seen.add(real)
+        return True
+
+    def walk_error(exc: OSError) -> None:
+        report(exc.filename or "?", f"cannot read the folder: {exc.strerror or exc}")
+
     for top in paths:
         top_path = Path(top).absolute()
-        if top_path.is_file():
-            yield top_path
+        real_top = os.path.realpath(top_path)
+        if excluded and (real_top == excluded or real_top.startswith(excluded + os.sep)):
+            report(str(top_path), "is inside the archive itself; import the partner's files")
             continue
-        for root, dirs, files in os.walk(top_path):
+        if not top_path.is_dir():
+            if fresh(top_path):
+                yield top_path
+            continue
+        for root, dirs, files in os.walk(top_path, onerror=walk_error):
             root_path = Path(root)
-            dirs[:] = sorted(
-                d for d in dirs if exclude is None or (root_path / d).absolute() != exclude
-            )
+            dirs[:] = sorted(d for d in dirs if os.path.realpath(root_path / d) != excluded)
             for name in sorted(files):
-                yield root_path / name
+                if fresh(root_path / name):
+                    yield root_path / name
 
 
 def _worker_init() -> None:
@@ -162,23 +194,52 @@ class _Batch:
         self.options = options
         self.lang = catalog.default_language
         self.summary = ImportSummary(run_id=run_id)
-        self.story_id = stories.find_or_create(self.db, options.story) if options.story else None
-        self.seen_names: set[str] = set()
+        self.story_id = None
+        if options.story:
+            with write(self.db):
+                self.story_id = stories.find_or_create(self.db, options.story)
+        self.notes_for: dict[str, list[NoteRow]] = {}
 
-    # -- outcomes -------------------------------------------------------------
+    # -- outcomes (paths arrive as the OS gives them; the catalog stores text) --
 
     def problem(self, path: str, reason: str) -> None:
-        with self.db.atomic():
+        path = display_path(path)
+        with write(self.db):
             runs.add_problem(self.db, self.summary.run_id, path, reason)
         self.summary.failed += 1
         self.summary.problems.append({"path": path, "reason": reason})
 
     def warning(self, path: str, reason: str) -> None:
-        runs.add_problem(self.db, self.summary.run_id, path, reason, severity="warning")
+        path = display_path(path)
+        with write(self.db):
+            runs.add_problem(self.db, self.summary.run_id, path, reason, severity="warning")
         self.summary.warnings.append({"path": path, "reason": reason})
 
+    def assign_notes(self, paths: list[str]) -> None:
+        """Match the notes to this batch's files up front; report rows that fit none or many."""
+        notes = self.options.notes
+        if notes is None:
+            return
+        found = notes.assign(paths)
+        self.notes_for = found.by_path
+        source = str(notes.source)
+        for row in found.unmatched:
+            self.warning(source, f"line {row.line} names {row.file!r}, which is not in this batch")
+        for row, count in found.ambiguous:
+            self.warning(
+                source,
+                f"line {row.line} names {row.file!r}, which fits {count} files in this batch; "
+                "give its folder too (day1/IMG_0001.JPG) — not applied",
+            )
+        for row, kept in found.repeated:
+            self.warning(
+                source,
+                f"line {row.line} repeats line {kept.line} for {row.file!r}"
+                f"{' (' + row.language + ')' if row.language else ''}; only line {kept.line} used",
+            )
+
     def known(self, path: str, photo_id: int) -> None:
-        with self.db.atomic():
+        with write(self.db):
             self._after_store(path, photo_id)
         self.summary.duplicates += 1
 
@@ -203,7 +264,7 @@ class _Batch:
 
     def _store(self, result: Inspected) -> bool | None:
         """Store one read file in one transaction; True if it became a new photo."""
-        with self.db.atomic():
+        with write(self.db):
             photo_id = photos.sha_exists(self.db, result.sha256 or "")
             added = photo_id is None and result.status == "new"
             if added:
@@ -211,7 +272,12 @@ class _Batch:
             if photo_id is None:
                 return None
             runs.remember_file(
-                self.db, result.path, result.size, result.mtime_ns, photo_id, self.summary.run_id
+                self.db,
+                display_path(result.path),
+                result.size,
+                result.mtime_ns,
+                photo_id,
+                self.summary.run_id,
             )
             self._after_store(result.path, photo_id, new=added)
         return added
@@ -241,7 +307,7 @@ class _Batch:
         }
         row |= rec["fields"]
         row["keywords"] = rec["keywords"] or None
-        row["original_path"] = self.archive.relative(Path(rec["original_path"]))
+        row["original_path"] = display_path(self.archive.relative(Path(rec["original_path"])))
         row["thumb_path"] = self.archive.relative(Path(rec["thumb_path"]))
         row["import_run_id"] = self.summary.run_id
         row["imported_at"] = _now()
@@ -257,11 +323,9 @@ class _Batch:
 
     def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
         self.summary.photo_ids.append(photo_id)
-        self.seen_names.add(Path(path).name.casefold())
         changed = new
-        if self.options.notes:
-            for note in self.options.notes.for_file(path):
-                changed = self._apply_note(photo_id, note, path, new) or changed
+        for note in self.notes_for.get(path, []):
+            changed = self._apply_note(photo_id, note, path, new) or changed
         if self.story_id is not None:
             stories.append(self.db, self.story_id, [photo_id])
         if changed:
@@ -298,9 +362,10 @@ class _Batch:
             updates["kind"] = v["kind"]
         if v.get("keywords"):
             have = json.loads(current["keywords"]) if current.get("keywords") else []
-            extra = [w.strip() for w in v["keywords"].split(",") if w.strip() not in have]
-            if extra:
-                updates["keywords"] = json.dumps(have + [w for w in extra if w], ensure_ascii=False)
+            merged = list(dict.fromkeys(have + [w.strip() for w in v["keywords"].split(",")]))
+            merged = [w for w in merged if w]
+            if merged != have:
+                updates["keywords"] = json.dumps(merged, ensure_ascii=False)
         for column, key in (
             ("created_place_id", "created_place"),
             ("shown_place_id", "shown_place"),
@@ -382,6 +447,8 @@ def _classify(path: Path) -> tuple[str, int, int] | str:
     """(family, size, mtime) for an image to read, "skip" for a non-image, or a problem reason."""
     try:
         st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            return "skip"  # a pipe or device would block the batch on open()
         with open(path, "rb") as f:
             head = f.read(HEAD_SIZE)
     except OSError as exc:
@@ -414,7 +481,9 @@ def import_paths(
     report = progress or (lambda _p: None)
     cancelled = cancel or (lambda: False)
 
-    files = list(scan(paths, exclude=archive.root))
+    files = list(scan(paths, exclude=archive.root, on_error=batch.problem))
+    if options.notes:
+        batch.assign_notes([str(f) for f in files])
     total = len(files)
     done = 0
     jobs: list[Job] = []
@@ -429,7 +498,7 @@ def import_paths(
             batch.problem(key, outcome)
         else:
             _family, size, mtime_ns = outcome
-            known_id = runs.known_file(db, key, size, mtime_ns)
+            known_id = runs.known_file(db, display_path(key), size, mtime_ns)
             if known_id is not None:
                 batch.known(key, known_id)
             else:
@@ -446,25 +515,18 @@ def import_paths(
                 )
                 continue
         done += 1
-        report(ImportProgress(done, total, key, "checked"))
+        report(ImportProgress(done, total, display_path(key), "checked"))
 
     def on_result(result: Inspected) -> None:
         nonlocal done
         outcome = batch.store(result)
         done += 1
-        report(ImportProgress(done, total, result.path, outcome))
+        report(ImportProgress(done, total, display_path(result.path), outcome))
 
     if jobs and not cancelled():
         _run_jobs(jobs, options.workers or os.cpu_count() or 1, on_result, cancelled)
 
     summary.cancelled = cancelled()
-    if options.notes:
-        with db.atomic():
-            for row in options.notes.unmatched(batch.seen_names):
-                batch.warning(
-                    str(options.notes.source),
-                    f"line {row.line} names {row.file!r}, which is not in this batch",
-                )
     summary.seconds = round(time.monotonic() - started, 3)
     runs.finish_run(
         db,

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from photodesk.errors import PhotodeskError
+from photodesk.language import LanguageError, normalize_lang
 
 KINDS = ("photo", "map", "graphic")
 
@@ -67,20 +68,59 @@ class NoteRow:
 
 
 @dataclass
+class Assignment:
+    """Which note rows belong to which files of a batch, and which belong to none."""
+
+    by_path: dict[str, list[NoteRow]] = field(default_factory=dict)
+    unmatched: list[NoteRow] = field(default_factory=list)
+    ambiguous: list[tuple[NoteRow, int]] = field(default_factory=list)
+    repeated: list[tuple[NoteRow, NoteRow]] = field(default_factory=list)  # (ignored, kept)
+
+
+def _key(name: str) -> str:
+    name = name.replace("\\", "/").strip()
+    while name.startswith("./"):
+        name = name[2:]
+    return name.lstrip("/").casefold()
+
+
+@dataclass
 class Notes:
     source: Path
     rows: list[NoteRow] = field(default_factory=list)
 
-    def __post_init__(self) -> None:
-        self._by_name: dict[str, list[NoteRow]] = defaultdict(list)
+    def assign(self, paths: list[str]) -> Assignment:
+        """Match rows to files: by name, or by the end of the path when a row gives folders.
+
+        Camera cards reuse names (two IMG_0001.JPG from two days): a bare name
+        that fits several files is reported, not applied to all of them.
+        """
+        by_name: dict[str, list[str]] = defaultdict(list)
+        for path in paths:
+            by_name[PurePath(path).name.casefold()].append(path)
+        out = Assignment()
+        kept: dict[tuple[str, str | None], NoteRow] = {}
         for row in self.rows:
-            self._by_name[PurePath(row.file).name.casefold()].append(row)
-
-    def for_file(self, path: str) -> list[NoteRow]:
-        return self._by_name.get(PurePath(path).name.casefold(), [])
-
-    def unmatched(self, seen_names: set[str]) -> list[NoteRow]:
-        return [r for r in self.rows if PurePath(r.file).name.casefold() not in seen_names]
+            wanted = _key(row.file)
+            candidates = by_name.get(PurePath(wanted).name, [])
+            if "/" in wanted:
+                candidates = [
+                    p
+                    for p in candidates
+                    if PurePath(p).as_posix().casefold().endswith("/" + wanted)
+                ]
+            if not candidates:
+                out.unmatched.append(row)
+            elif len(candidates) > 1:
+                out.ambiguous.append((row, len(candidates)))
+            else:
+                slot = (candidates[0], row.language)
+                if slot in kept:
+                    out.repeated.append((row, kept[slot]))
+                    continue
+                kept[slot] = row
+                out.by_path.setdefault(candidates[0], []).append(row)
+        return out
 
 
 def _canonical(raw: dict[str, object], where: str) -> dict[str, str]:
@@ -95,6 +135,11 @@ def _canonical(raw: dict[str, object], where: str) -> dict[str, str]:
         text = "" if value is None else str(value).strip()
         if text:
             out[name] = text
+    if "language" in out:
+        try:
+            out["language"] = normalize_lang(out["language"])
+        except LanguageError as exc:
+            raise NotesError(f"{where}: {exc}") from exc
     kind = out.get("kind")
     if kind is not None:
         if kind.casefold() not in KINDS:
@@ -105,6 +150,13 @@ def _canonical(raw: dict[str, object], where: str) -> dict[str, str]:
 
 def _rows_from_csv(text: str, delimiter: str, source: Path) -> list[NoteRow]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
+    header = [
+        _COLUMNS.get(str(h).strip().casefold().replace(" ", "_"), h)
+        for h in reader.fieldnames or []
+    ]
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise NotesError(f"{source.name}: column {twice[0]!r} appears twice in the header")
     rows = []
     for record in reader:
         line = reader.line_num
@@ -150,6 +202,8 @@ def load_notes(path: str | Path) -> Notes:
         raise NotesError(f"{source.name} is not UTF-8 text (save it as UTF-8 CSV)") from exc
     except OSError as exc:
         raise NotesError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    if "\x00" in text:
+        raise NotesError(f"{source.name} is not a text file")
     suffix = source.suffix.casefold()
     if suffix == ".json" or text.lstrip().startswith(("[", "{")):
         rows = _rows_from_json(text, source)

@@ -22,6 +22,7 @@ from PIL import Image, UnidentifiedImageError
 from photodesk.files import write_atomic
 from photodesk.metadata import find_sidecar, read_metadata
 from photodesk.sniff import EXTENSIONS, sniff
+from photodesk.text import display_path
 from photodesk.thumbnails import make_thumbnail
 
 log = logging.getLogger(__name__)
@@ -183,7 +184,7 @@ def inspect(job: Job) -> Inspected:
     result.status = "new"
     result.record = {
         "sha256": sha,
-        "file_name": path.name,
+        "file_name": display_path(path.name),
         "file_size": len(data),
         "format": image_format,
         "width": width,

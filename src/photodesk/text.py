@@ -4,10 +4,29 @@ from __future__ import annotations
 
 import re
 
-# C0/C1 controls (ESC starts terminal escape sequences) except tab and newline.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# C0/C1 controls (ESC starts terminal escape sequences) except tab and newline,
+# and the bidirectional overrides that can make text display in another order.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]")
 
 
-def for_terminal(text: str) -> str:
-    """Show control characters as visible escapes instead of letting the terminal act on them."""
-    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+def _escape(m: re.Match[str]) -> str:
+    code = ord(m.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def for_terminal(text: str, single_line: bool = False) -> str:
+    """Show control characters as visible escapes instead of letting the terminal act on them.
+
+    `single_line` also escapes tabs and line breaks, for table cells and file names.
+    """
+    text = _CONTROL.sub(_escape, text)
+    return _LINE_BREAKS.sub(_escape, text) if single_line else text
+
+
+def display_path(path: str) -> str:
+    """A path as text: bytes that are not UTF-8 (names from old Windows zips) become escapes.
+
+    The real path (with its surrogate escapes) is still what opens the file.
+    """
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")

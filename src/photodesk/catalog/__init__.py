@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from photodesk.catalog.schema import migrations
+from photodesk.catalog.tx import write
 from photodesk.config import Archive
 from photodesk.errors import PhotodeskError
 
@@ -54,12 +55,17 @@ class Catalog:
                 "(photodesk import PATH) or name the archive with --archive"
             )
         try:
-            archive.ensure()
+            if create:
+                archive.ensure()
             db = Database(_connect(archive.db_path))
             if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
                 db.enable_wal()
             _check_not_newer(db)
-            migrations.apply(db)
+            if migrations.pending(db):
+                # Under the write lock, so two processes opening a new catalog
+                # at once cannot both migrate it; apply() re-checks what is pending.
+                with write(db):
+                    migrations.apply(db)
             db.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise CatalogError(describe_sqlite_error(exc, archive.db_path)) from exc
@@ -88,7 +94,7 @@ class Catalog:
         return row[0] if row else "en"
 
     def set_default_language(self, lang: str) -> None:
-        with self.db.atomic():
+        with write(self.db):
             self.db["settings"].upsert({"key": "default_language", "value": lang}, pk="key")
 
 

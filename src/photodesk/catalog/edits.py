@@ -8,7 +8,6 @@ search index in step. `undo` plays a change set backwards as a new change set.
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,8 +15,10 @@ from sqlite_utils import Database
 
 from photodesk.catalog import codes as code_table
 from photodesk.catalog import history, places, search
+from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, parse_date
 from photodesk.errors import PhotodeskError
+from photodesk.language import LanguageError, normalize_lang
 
 PER_LANGUAGE = ("headline", "title", "description")
 SHARED_TEXT = (
@@ -41,23 +42,10 @@ DATE_COLUMNS = (
     "taken_source",
     "taken_offset",
 )
-_LANG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
 class EditError(PhotodeskError):
     pass
-
-
-def normalize_lang(tag: str) -> str:
-    """A BCP 47 tag in its usual case: `ko`, `en-US`, `zh-Hant`."""
-    tag = tag.strip().replace("_", "-")
-    if not _LANG.fullmatch(tag):
-        raise EditError(f"{tag!r} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)")
-    first, *rest = tag.split("-")
-    fixed = [first.lower()]
-    for part in rest:
-        fixed.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
-    return "-".join(fixed)
 
 
 @dataclass
@@ -190,7 +178,10 @@ def apply_edit(
         raise EditError(
             "headline, title and caption differ per photo: edit them one photo at a time"
         )
-    lang = normalize_lang(edit.lang) if edit.lang else default_lang
+    try:
+        lang = normalize_lang(edit.lang) if edit.lang else default_lang
+    except LanguageError as exc:
+        raise EditError(str(exc)) from exc
     known_codes = code_table.all_codes(db)
     unknown: list[str] = []
 
@@ -212,7 +203,7 @@ def apply_edit(
     )
     fields_changed = 0
     photos_changed = 0
-    with db.atomic():
+    with write(db):
         resolved = _resolve(db, edit)
         for photo_id in photo_ids:
             _photo(db, photo_id)  # a missing id fails the whole edit
@@ -277,7 +268,7 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
     Returns (undone change set, new change set), or None when there is nothing
     to undo. The undo is itself recorded, so history shows both.
     """
-    with db.atomic():
+    with write(db):
         target = history.last_undoable(db, photo_id)
         if target is None:
             return None

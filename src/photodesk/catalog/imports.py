@@ -9,6 +9,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.tx import write
+
 
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
@@ -27,7 +29,7 @@ def _alive(pid: int | None) -> bool:
 
 
 def start_run(db: Database, paths: list[str], mode: str) -> int:
-    with db.atomic():
+    with write(db):
         # A run still "running" whose process is gone was killed: say so.
         for run_id, pid in db.execute(
             "SELECT id, pid FROM import_runs WHERE status = 'running'"
@@ -50,7 +52,7 @@ def start_run(db: Database, paths: list[str], mode: str) -> int:
 
 
 def finish_run(db: Database, run_id: int, status: str, counts: dict[str, int]) -> None:
-    with db.atomic():
+    with write(db):
         db["import_runs"].update(run_id, {"finished_at": _now(), "status": status, **counts})
 
 

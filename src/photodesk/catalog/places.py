@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 
 DETAILS = ("sublocation", "city", "province", "country", "country_code", "latitude", "longitude")
@@ -76,7 +77,7 @@ def add(db: Database, name: str, **details: Any) -> int:
     if find(db, name) is not None:
         raise PlaceError(f"a place named {name!r} exists already (change it with place edit)")
     values = _check({k: v for k, v in details.items() if k in DETAILS and v is not None})
-    with db.atomic():
+    with write(db):
         return db["places"].insert({"name": name, **values}).last_pk  # type: ignore[return-value]
 
 
@@ -94,7 +95,7 @@ def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **det
         if not new_name or (other is not None and other != place_id):
             raise PlaceError(f"cannot rename to {new_name!r}: empty or already taken")
         values["name"] = new_name
-    with db.atomic():
+    with write(db):
         if values:
             db["places"].update(place_id, values)
         search.reindex(db, photos_at(db, place_id))
@@ -118,7 +119,7 @@ def merge(db: Database, source: str | int, target: str | int) -> int:
     source_id, target_id = require(db, source), require(db, target)
     if source_id == target_id:
         raise PlaceError("a place cannot be merged into itself")
-    with db.atomic():
+    with write(db):
         moved = photos_at(db, source_id)
         for column in ("created_place_id", "shown_place_id"):
             db.execute(f"UPDATE photos SET {column} = ? WHERE {column} = ?", [target_id, source_id])

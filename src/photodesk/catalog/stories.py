@@ -8,6 +8,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 
 
@@ -50,7 +51,7 @@ def create(db: Database, name: str, job_id: str | None = None) -> int:
         raise StoryError("a story needs a name")
     if find(db, name) is not None:
         raise StoryError(f"a story named {name!r} exists already")
-    with db.atomic():
+    with write(db):
         return find_or_create(db, name, job_id)
 
 
@@ -83,14 +84,14 @@ def append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
 
 def add(db: Database, story: str, photo_ids: list[int]) -> int:
     story_id = require(db, story)
-    with db.atomic():
+    with write(db):
         _check_photos(db, photo_ids)
         return append(db, story_id, photo_ids)
 
 
 def remove(db: Database, story: str, photo_ids: list[int]) -> int:
     story_id = require(db, story)
-    with db.atomic():
+    with write(db):
         removed = sum(
             db.execute(
                 "DELETE FROM story_photos WHERE story_id = ? AND photo_id = ?", [story_id, p]
@@ -122,7 +123,7 @@ def _renumber(db: Database, story_id: int, order: list[int]) -> None:
 def order(db: Database, story: str, photo_ids: list[int]) -> list[int]:
     """Put these photos first, in this order; the rest keep their order after them."""
     story_id = require(db, story)
-    with db.atomic():
+    with write(db):
         current = photo_order(db, story_id)
         strangers = [p for p in photo_ids if p not in current]
         if strangers:

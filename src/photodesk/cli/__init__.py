@@ -55,6 +55,11 @@ def emit_json(data: Any) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
 
 
+# SQLite integers are 64-bit; a larger id is a typo, and a usage error, not a crash.
+PHOTO_ID = click.IntRange(1, 2**63 - 1)
+MAX_IDS = 100_000
+
+
 def date_bound(value: str | None, end: bool) -> str | None:
     """A --since/--until option as an ISO bound; a bad phrase is a usage error."""
     if value is None:
@@ -62,7 +67,7 @@ def date_bound(value: str | None, end: bool) -> str | None:
     try:
         return parse_bound(value, end=end).isoformat(timespec="seconds")
     except DateParseError as exc:
-        raise click.BadParameter(str(exc)) from exc
+        raise click.BadParameter(str(exc), param_hint="--until" if end else "--since") from exc
 
 
 def id_list(value: str) -> list[int]:
@@ -74,7 +79,10 @@ def id_list(value: str) -> list[int]:
         lo, sep, hi = part.partition("-")
         if not lo.isdigit() or (sep and not hi.isdigit()):
             raise click.BadParameter(f"{part!r} is not an id or a range like 3-6")
-        ids.extend(range(int(lo), int(hi) + 1) if sep else [int(lo)])
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if not 1 <= first <= last < 2**63 or last - first >= MAX_IDS:
+            raise click.BadParameter(f"{part!r} is not a usable id or range")
+        ids.extend(range(first, last + 1))
     if not ids:
         raise click.BadParameter("no ids given")
     return list(dict.fromkeys(ids))

@@ -8,8 +8,10 @@ import click
 
 from photodesk.catalog import Catalog, codes, edits, history, search, stories
 from photodesk.catalog import photos as photo_rows
-from photodesk.cli import date_bound, emit_json, id_list, main, open_catalog
+from photodesk.catalog.tx import write
+from photodesk.cli import PHOTO_ID, date_bound, emit_json, id_list, main, open_catalog
 from photodesk.cli.library import print_rows
+from photodesk.language import normalize_lang
 from photodesk.text import for_terminal
 
 _TEXT_OPTIONS = {
@@ -31,7 +33,7 @@ def _text_options(f):
 
 
 @main.command("caption")
-@click.argument("photo_id", type=int, required=False)
+@click.argument("photo_id", type=PHOTO_ID, required=False)
 @click.option("--ids", help="Batch: these photo ids (3,4,9 or 3-9).")
 @click.option("--story", "story_name", help="Batch: every photo in this story.")
 @click.option("--search", "query", help="Batch: every photo this search finds.")
@@ -147,7 +149,7 @@ def _history_value(catalog: Catalog, field: str, value: str | None) -> str:
 
 
 @main.command("history")
-@click.argument("photo_id", type=int)
+@click.argument("photo_id", type=PHOTO_ID)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def history_cmd(ctx: click.Context, photo_id: int, as_json: bool) -> None:
@@ -172,7 +174,7 @@ def history_cmd(ctx: click.Context, photo_id: int, as_json: bool) -> None:
 
 
 @main.command("undo")
-@click.argument("photo_id", type=int, required=False)
+@click.argument("photo_id", type=PHOTO_ID, required=False)
 @click.option("--user", help="Who is undoing (default: the login name).")
 @click.pass_context
 def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None:
@@ -214,9 +216,9 @@ def search_cmd(
     Japanese and Chinese are found inside longer text.
     """
     with open_catalog(ctx) as catalog:
-        shown_lang = edits.normalize_lang(lang) if lang else catalog.default_language
+        shown_lang = normalize_lang(lang) if lang else catalog.default_language
         flt = search.SearchFilter(
-            lang=edits.normalize_lang(lang) if lang else None,
+            lang=normalize_lang(lang) if lang else None,
             story_id=stories.require(catalog.db, story_name) if story_name else None,
             since=date_bound(since, end=False),
             until=date_bound(until, end=True),
@@ -244,7 +246,7 @@ def codes_group() -> None:
 @click.argument("text")
 @click.pass_context
 def codes_add(ctx: click.Context, code: str, text: str) -> None:
-    with open_catalog(ctx) as catalog, catalog.db.atomic():
+    with open_catalog(ctx) as catalog, write(catalog.db):
         codes.add(catalog.db, code, text)
     click.echo(f"={code.strip('=')}= → {for_terminal(text)}")
 
@@ -253,7 +255,7 @@ def codes_add(ctx: click.Context, code: str, text: str) -> None:
 @click.argument("code")
 @click.pass_context
 def codes_remove(ctx: click.Context, code: str) -> None:
-    with open_catalog(ctx) as catalog, catalog.db.atomic():
+    with open_catalog(ctx) as catalog, write(catalog.db):
         if not codes.remove(catalog.db, code):
             raise click.ClickException(f"no code {code!r}")
 
@@ -263,7 +265,7 @@ def codes_remove(ctx: click.Context, code: str) -> None:
 @click.pass_context
 def codes_import(ctx: click.Context, path: str) -> None:
     """Read a Photo Mechanic code replacement file (code<TAB>text per line)."""
-    with open_catalog(ctx, create=True) as catalog, catalog.db.atomic():
+    with open_catalog(ctx, create=True) as catalog, write(catalog.db):
         count = codes.import_file(catalog.db, path)
     click.echo(f"{count} code(s) imported")
 
@@ -292,7 +294,7 @@ def config_group() -> None:
 def config_default_language(ctx: click.Context, lang: str) -> None:
     """Set the language captions are written in unless --lang says otherwise."""
     with open_catalog(ctx, create=True) as catalog:
-        tag = edits.normalize_lang(lang)
+        tag = normalize_lang(lang)
         catalog.set_default_language(tag)
     click.echo(f"default language: {tag}")
 

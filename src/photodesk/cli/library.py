@@ -11,7 +11,7 @@ import click
 
 from photodesk.catalog import photos as photo_rows
 from photodesk.catalog import stories
-from photodesk.cli import date_bound, emit_json, main, open_catalog
+from photodesk.cli import PHOTO_ID, date_bound, emit_json, main, open_catalog
 from photodesk.errors import PhotodeskError
 from photodesk.importer import ImportOptions, ImportProgress, ImportSummary, import_paths
 from photodesk.notes import load_notes
@@ -166,7 +166,7 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
             _fit(place, 24),
             _fit(caption, 60),
         ]
-        click.echo("  ".join(for_terminal(c) for c in cells).rstrip())
+        click.echo("  ".join(for_terminal(c, single_line=True) for c in cells).rstrip())
 
 
 def _fit(text: str, width: int) -> str:
@@ -174,7 +174,7 @@ def _fit(text: str, width: int) -> str:
 
 
 @main.command("show")
-@click.argument("photo_id", type=int)
+@click.argument("photo_id", type=PHOTO_ID)
 @click.option("--lang", help="Caption language for the headline/caption fields.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context

@@ -6,7 +6,7 @@ import click
 
 from photodesk.catalog import photos as photo_rows
 from photodesk.catalog import places
-from photodesk.cli import emit_json, main, open_catalog
+from photodesk.cli import PHOTO_ID, emit_json, main, open_catalog
 from photodesk.text import for_terminal
 
 
@@ -88,7 +88,7 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
 
 
 @place_group.command("suggest")
-@click.argument("photo_id", type=int)
+@click.argument("photo_id", type=PHOTO_ID)
 @click.option(
     "--within",
     "within_km",
