@@ -81,3 +81,25 @@ def test_second_writer_waits_then_reports_in_use(archive, monkeypatch):
         message = catalog_module.describe_sqlite_error(info.value, archive.db_path)
         assert "in use by another photodesk" in message
         first.db.execute("ROLLBACK")
+
+
+def test_a_first_release_catalog_migrates_without_losing_data(archive):
+    """A catalog written before captioning existed: open it, and everything is still there."""
+    from sqlite_utils import Database
+
+    from photodesk.catalog import search
+
+    archive.root.mkdir(parents=True)
+    db = Database(archive.db_path)
+    migrations.apply(db, stop_before="m002_captioning")
+    assert [m.name for m in migrations.applied(db)] == ["m001_initial"]
+    db["photos"].insert(
+        {"sha256": "ab" * 32, "file_name": "old.jpg", "kind": "photo", "status": "new"}
+    )
+    db["captions"].insert({"photo_id": 1, "lang": "ko", "description": "옛 세관 건물"})
+    db.close()
+    with Catalog.open(archive) as cat:
+        assert cat.schema_version == len(migrations._migrations)
+        assert cat.db["captions"].get((1, "ko"))["description"] == "옛 세관 건물"
+        assert search.search_ids(cat.db, "세관") == [1]  # existing captions were indexed
+        assert search.search_ids(cat.db, "old") == [1]
