@@ -161,7 +161,12 @@ def m002_captioning(db: Database) -> None:
     db["codes"].create({"code": str, "text": str}, pk="code")
     # One search document per photo and caption language (lang '' holds a photo
     # with no caption), so --lang can restrict matches to one language. The
-    # text is stored as indexed: CJK runs split into overlapping bigrams.
+    # text is stored as indexed: CJK runs split into overlapping bigrams. A
+    # document's id is photo_id * 64 + its language's slot, so a search reads
+    # photo and language from the index alone, and newest photos come first.
+    db["search_langs"].create({"slot": int, "lang": str}, pk="slot", not_null={"lang"})
+    db["search_langs"].create_index(["lang"], unique=True)
+    db["search_langs"].insert({"slot": 0, "lang": ""})
     db["search_docs"].create(
         {
             "id": int,

@@ -49,41 +49,40 @@ def index_text(text: str | None) -> str:
     return _CJK_RUN.sub(lambda m: " " + " ".join(_bigrams(m.group())) + " ", text)
 
 
-def _term(word: str) -> str | None:
-    """One query word as an FTS5 expression (a quoted phrase, maybe a prefix)."""
-    prefix = word.endswith("*")
-    word = word.rstrip("*")
-    if not word:
-        return None
-    parts: list[str] = []
-    for piece in re.split(f"([{_CJK}]+)", word):
-        if not piece:
-            continue
-        if _CJK_RUN.fullmatch(piece):
-            if len(piece) == 1:
-                # A lone character is the start of some indexed bigram or the run's last one.
-                parts.append(f'"{piece}"*')
+def _term(chunk: str) -> str | None:
+    """What the user typed between two spaces, as one FTS5 phrase (maybe a prefix).
+
+    A chunk the tokenizer splits (IMG_0421, map_border.png, Wonjong세관)
+    becomes a phrase of its adjacent pieces: exact, and far cheaper than
+    ANDing a piece like IMG that every file name contains.
+    """
+    prefix = chunk.endswith("*")
+    tokens: list[str] = []
+    for word in _WORD.findall(chunk):
+        word = word.rstrip("*")
+        for piece in re.split(f"([{_CJK}]+)", word):
+            if not piece:
                 continue
-            grams = [piece[i : i + 2] for i in range(len(piece) - 1)]
-            parts.append('"' + " ".join(grams) + '"')
-        else:
-            parts.append(f'"{piece}"')
-    if not parts:
+            if _CJK_RUN.fullmatch(piece) and len(piece) > 1:
+                tokens.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+            else:
+                tokens.append(piece)
+    if not tokens:
         return None
-    if prefix and not parts[-1].endswith("*"):
-        parts[-1] += "*"
-    # Pieces of one word (e.g. "Wonjong세관") must all match; FTS5 ANDs adjacent terms.
-    return " ".join(parts)
+    # A lone CJK character at the end is the start of some indexed bigram, or
+    # a run's last character: only a prefix query finds both.
+    lone_cjk = _CJK_RUN.fullmatch(tokens[-1]) is not None and len(tokens[-1]) == 1
+    return '"' + " ".join(tokens) + '"' + ("*" if prefix or lone_cjk else "")
 
 
 def build_query(text: str) -> str | None:
     """Turn what the user typed into a safe FTS5 MATCH expression; None if nothing to find.
 
-    Words are ANDed; a trailing * asks for a prefix. Quotes, operators and
-    brackets are treated as the plain characters they are, not as syntax.
+    Space-separated words are ANDed; a trailing * asks for a prefix. Quotes,
+    operators and brackets are the plain characters they are, never syntax.
     """
     normalized = unicodedata.normalize("NFKC", text)
-    terms = [t for t in (_term(w) for w in _WORD.findall(normalized)) if t]
+    terms = [t for t in (_term(c) for c in normalized.split()) if t]
     return " ".join(terms) if terms else None
 
 
@@ -98,6 +97,20 @@ def _places_text(db: Database, photo: dict[str, Any]) -> str:
             if row:
                 names.extend(v for v in row if v)
     return " ".join(dict.fromkeys(names))
+
+
+LANG_SLOTS = 64  # document id = photo_id * LANG_SLOTS + slot; slot 0 is "no caption"
+
+
+def lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
+    row = db.execute("SELECT slot FROM search_langs WHERE lang = ?", [lang]).fetchone()
+    if row is not None or not create:
+        return row[0] if row else None
+    slot = db.execute("SELECT coalesce(max(slot), 0) + 1 FROM search_langs").fetchone()[0]
+    if slot >= LANG_SLOTS:
+        raise ValueError(f"more than {LANG_SLOTS - 1} caption languages in one archive")
+    db["search_langs"].insert({"slot": slot, "lang": lang})
+    return slot
 
 
 def reindex(db: Database, photo_ids: Iterable[int]) -> None:
@@ -126,6 +139,7 @@ def reindex(db: Database, photo_ids: Iterable[int]) -> None:
         docs = [
             shared
             | {
+                "id": photo_id * LANG_SLOTS + lang_slot(db, lang),
                 "lang": lang,
                 "headline": index_text(h),
                 "title": index_text(t),
@@ -133,12 +147,20 @@ def reindex(db: Database, photo_ids: Iterable[int]) -> None:
             }
             for lang, h, t, d in captions
             if h or t or d
-        ] or [shared | {"lang": ""}]
+        ] or [shared | {"id": photo_id * LANG_SLOTS, "lang": ""}]
         db["search_docs"].insert_all(docs)
 
 
 def reindex_all(db: Database) -> None:
     reindex(db, [r[0] for r in db.execute("SELECT id FROM photos").fetchall()])
+
+
+# Ranking reads every matching document (bm25 costs ~2 µs each), so a word in
+# half of a million captions would take a second. Only the newest WINDOW
+# matching documents are ranked: a query matching fewer is ranked exactly;
+# one matching more is ranked among the newest matches, which is what a desk
+# searching as it types wants first, at a cost that does not grow with the archive.
+WINDOW = 500
 
 
 @dataclass
@@ -150,20 +172,23 @@ class SearchFilter:
     kind: str | None = None
     uncaptioned_lang: str | None = None  # set: only photos without a caption in this language
     limit: int = 50
+    window: int = WINDOW
 
 
 def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[int]:
-    """Photo ids matching `text`, best first (bm25), at most f.limit."""
+    """Photo ids matching `text`, best first (bm25 among the newest f.window matches)."""
     f = f or SearchFilter()
     query = build_query(text)
     if query is None:
         return []
     where = ["search_docs_fts MATCH :q"]
-    params: dict[str, Any] = {"q": query, "limit": f.limit}
-    joins = ""
+    params: dict[str, Any] = {"q": query, "limit": f.limit, "window": max(f.window, f.limit)}
     if f.lang:
-        where.append("d.lang = :lang")
-        params["lang"] = f.lang
+        slot = lang_slot(db, f.lang, create=False)
+        if slot is None:
+            return []
+        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
+        params["slot"] = slot
     photo_filters = []
     if f.story_id is not None:
         photo_filters.append(
@@ -186,16 +211,20 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
             "AND trim(coalesce(c.description, '')) != '')"
         )
         params["ulang"] = f.uncaptioned_lang
+    joins = ""
     if photo_filters:
-        joins = " JOIN photos p ON p.id = d.photo_id"
+        joins = f" JOIN photos p ON p.id = search_docs_fts.rowid / {LANG_SLOTS}"
         where.extend(photo_filters)
-    # Several documents (languages) of one photo may match: keep each photo's best.
+    # Inner: the newest matching documents, straight from the index in rowid
+    # order (rank is computed only for these). Outer: rank them, one row a photo.
     sql = (
-        "SELECT d.photo_id, min(search_docs_fts.rank) AS score FROM search_docs_fts "
-        "JOIN search_docs d ON d.id = search_docs_fts.rowid"
+        "SELECT photo_id, min(score) AS best FROM ("
+        f"SELECT search_docs_fts.rowid / {LANG_SLOTS} AS photo_id, search_docs_fts.rank AS score "
+        "FROM search_docs_fts"
         + joins
         + " WHERE "
         + " AND ".join(where)
-        + " GROUP BY d.photo_id ORDER BY score, d.photo_id LIMIT :limit"
+        + " ORDER BY search_docs_fts.rowid DESC LIMIT :window"
+        ") GROUP BY photo_id ORDER BY best, photo_id DESC LIMIT :limit"
     )
     return [r[0] for r in db.execute(sql, params).fetchall()]
