@@ -93,7 +93,7 @@ def _date_state(row: dict[str, Any]) -> str | None:
     return json.dumps({c: row.get(c) for c in DATE_COLUMNS}, ensure_ascii=False)
 
 
-def _date_columns(state: str | None) -> dict[str, Any]:
+def date_columns(state: str | None) -> dict[str, Any]:
     values = json.loads(state) if state else {}
     return {c: values.get(c) for c in DATE_COLUMNS}
 
@@ -255,7 +255,7 @@ def _write(db: Database, photo_id: int, name: str, lang: str | None, value: Any)
             [value, photo_id, lang],
         )
     elif name == "date":
-        db["photos"].update(photo_id, _date_columns(value))
+        db["photos"].update(photo_id, date_columns(value))
     elif name in PLACE_FIELDS:
         db["photos"].update(photo_id, {PLACE_FIELDS[name]: int(value) if value else None})
     else:

@@ -141,7 +141,7 @@ def _history_value(catalog: Catalog, field: str, value: str | None) -> str:
     if value is None:
         return "∅"
     if field == "date":
-        return edits._date_columns(value).get("taken_text") or "?"
+        return edits.date_columns(value).get("taken_text") or "?"
     if field in edits.PLACE_FIELDS:
         row = catalog.db.execute("SELECT name FROM places WHERE id = ?", [int(value)]).fetchone()
         return row[0] if row else f"place {value}"
@@ -246,6 +246,7 @@ def codes_group() -> None:
 @click.argument("text")
 @click.pass_context
 def codes_add(ctx: click.Context, code: str, text: str) -> None:
+    """Add or replace one code: `codes add qh "Quanhe customs house"`."""
     with open_catalog(ctx) as catalog, write(catalog.db):
         codes.add(catalog.db, code, text)
     click.echo(f"={code.strip('=')}= → {for_terminal(text)}")
@@ -255,6 +256,7 @@ def codes_add(ctx: click.Context, code: str, text: str) -> None:
 @click.argument("code")
 @click.pass_context
 def codes_remove(ctx: click.Context, code: str) -> None:
+    """Remove one code."""
     with open_catalog(ctx) as catalog, write(catalog.db):
         if not codes.remove(catalog.db, code):
             raise click.ClickException(f"no code {code!r}")
@@ -274,6 +276,7 @@ def codes_import(ctx: click.Context, path: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def codes_list(ctx: click.Context, as_json: bool) -> None:
+    """All codes and their replacements."""
     with open_catalog(ctx) as catalog:
         table = codes.all_codes(catalog.db)
     if as_json:
@@ -303,6 +306,7 @@ def config_default_language(ctx: click.Context, lang: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def config_show(ctx: click.Context, as_json: bool) -> None:
+    """Where the archive is, its default language and schema version."""
     with open_catalog(ctx) as catalog:
         settings: dict[str, Any] = {
             "archive": str(catalog.archive.root),

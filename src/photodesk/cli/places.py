@@ -36,6 +36,7 @@ def place_group() -> None:
 @_detail_options
 @click.pass_context
 def place_add(ctx: click.Context, name: str, **details) -> None:
+    """Add a named place with its IPTC hierarchy and optional coordinates."""
     with open_catalog(ctx, create=True) as catalog:
         place_id = places.add(catalog.db, name, **details)
     click.echo(f"place {place_id}: {for_terminal(name)}")
@@ -68,6 +69,7 @@ def place_merge(ctx: click.Context, source: str, target: str) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def place_list(ctx: click.Context, as_json: bool) -> None:
+    """Every place, with how many photos refer to it."""
     with open_catalog(ctx) as catalog:
         rows = places.listing(catalog.db)
     if as_json:

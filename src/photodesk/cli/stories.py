@@ -25,6 +25,7 @@ def story_group() -> None:
 @click.option("--job-id", help="Job id (transmission reference) for the story.")
 @click.pass_context
 def story_create(ctx: click.Context, name: str, job_id: str | None) -> None:
+    """Create a story (an assignment), optionally with its job id."""
     with open_catalog(ctx, create=True) as catalog:
         story_id = stories.create(catalog.db, name, job_id)
     click.echo(f"story {story_id}: {for_terminal(name)}")
@@ -46,6 +47,7 @@ def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_context
 def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
+    """Take photos out of STORY (they stay in the archive)."""
     with open_catalog(ctx) as catalog:
         removed = stories.remove(catalog.db, story, _ids(ids))
     click.echo(f"{removed} photo(s) removed")
@@ -66,6 +68,7 @@ def story_order(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def story_list(ctx: click.Context, as_json: bool) -> None:
+    """Every story with its job id and photo count."""
     with open_catalog(ctx) as catalog:
         rows = stories.listing(catalog.db)
     if as_json:
