@@ -251,18 +251,94 @@ def test_undo_restores_dates_and_places(catalog, add_photo):
     assert _row(catalog, pid) == before
 
 
-def test_undo_after_a_place_merge(catalog, add_photo):
-    places.add(catalog.db, "Quanhe")
+def test_a_place_merge_is_undone_like_any_change(catalog, add_photo):
+    places.add(catalog.db, "Quanhe", city="Hunchun", latitude=42.43, longitude=130.6)
     places.add(catalog.db, "Quanhe crossing")
+    a, b = add_photo(), add_photo()
+    apply_edit(catalog.db, [a], Edit(created_place="Quanhe", shown_place="Quanhe"), "ed")
+    apply_edit(catalog.db, [b], Edit(created_place="Quanhe crossing"), "ed")
+    quanhe = catalog.db["places"].get(places.find(catalog.db, "Quanhe"))
+    places.merge(catalog.db, "Quanhe", "Quanhe crossing", user="ed")
+    crossing = places.find(catalog.db, "Quanhe crossing")
+    assert _row(catalog, a)["created_place_id"] == _row(catalog, a)["shown_place_id"] == crossing
+    assert [c.new for c in history.for_photo(catalog.db, a)][-2:] == [str(crossing)] * 2
+    undo(catalog.db, "ed")  # the merge: the place comes back, as it was, with its photo
+    assert catalog.db["places"].get(quanhe["id"]) == quanhe
+    assert (
+        _row(catalog, a)["created_place_id"] == _row(catalog, a)["shown_place_id"] == quanhe["id"]
+    )
+    assert _row(catalog, b)["created_place_id"] == crossing
+    # earlier history still names the place the photo really had
+    assert history.for_photo(catalog.db, a)[0].new == str(quanhe["id"])
+    undo(catalog.db, "ed")
+    undo(catalog.db, "ed")
+    assert _row(catalog, a)["created_place_id"] is None
+    assert places.add(catalog.db, "New place") > quanhe["id"] + 1  # ids never reused
+
+
+def test_undo_of_a_first_caption_leaves_no_empty_language(catalog, add_photo):
     pid = add_photo()
-    apply_edit(catalog.db, [pid], Edit(created_place="Quanhe"), "ed")
-    apply_edit(catalog.db, [pid], Edit(created_place="Quanhe crossing"), "ed")
-    places.merge(catalog.db, "Quanhe", "Quanhe crossing")
+    apply_edit(catalog.db, [pid], Edit(lang="ja", captions={"headline": "税関"}), "ed")
     undo(catalog.db, "ed")
-    undo(catalog.db, "ed")
-    assert _row(catalog, pid)["created_place_id"] is None
+    assert photos.captions(catalog.db, pid) == {}
+
+
+def test_long_iim_values_warn_and_are_kept_whole(catalog, add_photo):
+    pid = add_photo()
+    creator = "김" * 18  # 54 bytes in UTF-8; IIM's by-line holds 32
+    result = apply_edit(catalog.db, [pid], Edit(text={"creator": creator}), "ed")
+    assert _row(catalog, pid)["creator"] == creator
+    assert result.warnings and "creator is 54 bytes" in result.warnings[0]
+
+
+def test_codes_expand_in_keywords_and_empty_codes_are_refused(catalog, add_photo):
+    codes.add(catalog.db, "qh", "Quanhe customs house")
+    pid = add_photo()
+    apply_edit(catalog.db, [pid], Edit(keywords=["=qh=", "border"]), "ed")
+    assert json.loads(_row(catalog, pid)["keywords"]) == ["Quanhe customs house", "border"]
+    with pytest.raises(codes.CodeError, match="needs a replacement"):
+        codes.add(catalog.db, "x", " ")
+    assert codes.remove(catalog.db, " =qh= ")
+
+
+@pytest.mark.parametrize(
+    "raw, expected",
+    [
+        ("qh\t취안허 세관\n".encode(), "취안허 세관"),
+        ("\ufeffqh\t취안허 세관\r\n".encode(), "취안허 세관"),
+        ("qh\t취안허 세관\n".encode("utf-16"), "취안허 세관"),
+        ("qh\tQuanhe\n".encode("utf-16-le"), "Quanhe"),
+        ("qh\tQuanhe\n".encode("utf-16-be"), "Quanhe"),
+    ],
+)
+def test_codes_file_encodings(catalog, tmp_path, raw, expected):
+    f = tmp_path / "codes.txt"
+    f.write_bytes(raw)
+    codes.import_file(catalog.db, f)
+    assert codes.all_codes(catalog.db) == {"qh": expected}
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "qh\t취안허 세관\n".encode("cp949"),
+        b"qh\tQuanhe \x81\x8d\xe9x\n",
+        "qh\tcaf\xe9\n".encode("cp1252"),
+    ],
+)
+def test_codes_file_in_a_legacy_encoding_is_refused(catalog, tmp_path, raw):
+    f = tmp_path / "codes.txt"
+    f.write_bytes(raw)
+    with pytest.raises(codes.CodeError, match="save it as UTF-8"):
+        codes.import_file(catalog.db, f)
+    assert codes.all_codes(catalog.db) == {}
 
 
 def test_normalize_lang():
+    from photodesk.language import LanguageError
+
     assert normalize_lang("en_us") == "en-US"
     assert normalize_lang("ZH-hant") == "zh-Hant"
+    for typo, right in (("jp", "ja"), ("KR", "ko"), ("cn", "zh")):
+        with pytest.raises(LanguageError, match=f"the language tag is '{right}'"):
+            normalize_lang(typo)

@@ -222,3 +222,67 @@ def test_markup_and_controls_are_plain_text(run, ids):
     run("caption", str(ids[0]), "--caption", "[bold red]x[/] \x1b[31m =SUM(A1)")
     out = run("list").output
     assert "[bold red]x[/]" in out and "\x1b" not in out
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("undo", "999"), "no photo with id 999"),
+        (("caption", "1", "--created", "99999999999999999999999"), "no place named"),
+        (("caption", "1", "--created", "²"), "no place named '²'"),
+        (("story", "show", "99999999999999999999999"), "no story named"),
+        (("story", "show", "²"), "no story named '²'"),
+        (("place", "edit", "³", "--city", "x"), "no place named '³'"),
+        (("story", "remove", "S", "2"), "not in the story: 2"),
+        (("caption", "1", "--lang", "jp", "--caption", "x"), "the language tag is 'ja'"),
+        (("codes", "add", "x", ""), "needs a replacement"),
+    ],
+)
+def test_more_mistakes_are_one_line_errors(run, ids, args, message):
+    run("story", "create", "S")
+    result = run(*args, ok=False)
+    assert result.exit_code == 1, result.output
+    assert message in result.output and len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("list", "--since", "2023", "--until", "2019"),
+        ("search", "x", "--since", "2023", "--until", "2019"),
+        ("place", "suggest", "1", "--within", "-5"),
+        ("place", "suggest", "1", "--within", "nan"),
+    ],
+)
+def test_more_usage_errors(run, ids, args):
+    assert run(*args, ok=False).exit_code == 2
+
+
+def test_search_takes_words_without_quotes_and_leading_dashes(run, ids):
+    run("caption", str(ids[0]), "--caption", "Cargo trucks at the customs gate")
+    found = json.loads(run("search", "--json", "trucks", "customs").output)
+    assert [r["id"] for r in found] == [ids[0]]
+    assert json.loads(run("search", "--json", "-customs").output)[0]["id"] == ids[0]
+
+
+def test_place_merge_is_undone_from_the_cli(run, ids, archive):
+    run("place", "add", "Quanhe", "--city", "Hunchun")
+    run("place", "add", "Quanhe crossing")
+    run("caption", str(ids[0]), "--created", "Quanhe")
+    run("place", "merge", "Quanhe", "Quanhe crossing")
+    assert "undid change set 2" in run("undo").output
+    places = {p["name"]: p for p in json.loads(run("place", "list", "--json").output)}
+    assert places["Quanhe"]["city"] == "Hunchun" and places["Quanhe"]["photos"] == 1
+    assert json.loads(run("show", str(ids[0]), "--json").output)["created_place"] == "Quanhe"
+
+
+def test_long_iim_fields_warn(run, ids):
+    result = run("caption", str(ids[0]), "--creator", "김" * 18)
+    assert "creator is 54 bytes" in result.output
+
+
+def test_partial_undo_shows_in_history(run, ids):
+    run("caption", "--ids", f"{ids[0]},{ids[1]}", "--credit", "X")
+    run("undo", str(ids[0]))
+    assert "(undone)" in run("history", str(ids[0])).output
+    assert "(undone)" not in run("history", str(ids[1])).output

@@ -334,9 +334,8 @@ class _Batch:
     def _apply_note(self, photo_id: int, note: NoteRow, path: str, new: bool) -> bool:
         """Fill what the catalog does not have yet: re-running never overwrites edits."""
         v = note.values
-        where = (
-            f"{self.options.notes.source.name if self.options.notes else 'notes'} line {note.line}"
-        )
+        source = self.options.notes.source.name if self.options.notes else "notes"
+        where = f"{source} line {note.line}"
         current = self.db["photos"].get(photo_id)
         lang = note.language or self.lang
         caps = photos.captions(self.db, photo_id).get(lang, {})
@@ -386,10 +385,10 @@ class _Batch:
         if current.get("taken_source") in ("exif", "manual"):
             start = current.get("taken_start")
             if start and not (taken.start_iso <= start <= taken.end_iso):
+                who = "the camera" if current["taken_source"] == "exif" else "the catalog"
                 self.warning(
                     path,
-                    f"{where}: the notes say {text!r} but the camera says {start}; "
-                    "kept the camera's date",
+                    f"{where}: the notes say {text!r} but {who} says {start}; kept {who}'s date",
                 )
             return {}
         if current.get("taken_source") == "caption":

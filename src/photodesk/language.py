@@ -9,6 +9,10 @@ from photodesk.errors import PhotodeskError
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 
 
+# Country codes typed for languages, common on a desk working in these three.
+_COUNTRY_NOT_LANGUAGE = {"jp": "ja", "kr": "ko", "cn": "zh"}
+
+
 class LanguageError(PhotodeskError):
     pass
 
@@ -21,6 +25,9 @@ def normalize_lang(tag: str) -> str:
             f"{tag!r} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)"
         )
     first, *rest = tag.split("-")
+    if first.lower() in _COUNTRY_NOT_LANGUAGE:
+        right = _COUNTRY_NOT_LANGUAGE[first.lower()]
+        raise LanguageError(f"{tag!r} is a country code; the language tag is {right!r}")
     fixed = [first.lower()]
     for part in rest:
         fixed.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)

@@ -26,11 +26,13 @@ def check_code(code: str) -> str:
 
 
 def add(db: Database, code: str, text: str) -> None:
+    if not text.strip():
+        raise CodeError(f"code {code!r} needs a replacement text")
     db["codes"].upsert({"code": check_code(code), "text": text}, pk="code")
 
 
 def remove(db: Database, code: str) -> bool:
-    return db.execute("DELETE FROM codes WHERE code = ?", [code.strip("=")]).rowcount > 0
+    return db.execute("DELETE FROM codes WHERE code = ?", [code.strip().strip("=")]).rowcount > 0
 
 
 def all_codes(db: Database) -> dict[str, str]:
@@ -57,18 +59,33 @@ def parse_photo_mechanic(text: str, source: str = "codes file") -> dict[str, str
     return codes
 
 
+def _decode(raw: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), or UTF-16 when a BOM or NUL bytes say so; nothing guessed.
+
+    Guessing a legacy code page turns Korean into mojibake without a word, so
+    anything else is refused with what to do about it.
+    """
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding = "utf-16"
+    elif raw[1::2].count(0) > len(raw) // 4:
+        encoding = "utf-16-le"
+    elif raw[0::2].count(0) > len(raw) // 4:
+        encoding = "utf-16-be"
+    else:
+        encoding = "utf-8-sig"
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise CodeError(f"{name} is not UTF-8 or UTF-16 text; save it as UTF-8") from exc
+
+
 def import_file(db: Database, path: str | Path) -> int:
     source = Path(path)
     try:
         raw = source.read_bytes()
     except OSError as exc:
         raise CodeError(f"cannot read {source}: {exc.strerror or exc}") from exc
-    for encoding in ("utf-8-sig", "utf-16", "cp1252"):
-        try:
-            text = raw.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
+    text = _decode(raw, source.name)
     codes = parse_photo_mechanic(text, source.name)
     if not codes:
         raise CodeError(f"{source.name} holds no code<TAB>text lines")

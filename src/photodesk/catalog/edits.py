@@ -85,6 +85,36 @@ class EditResult:
     photos_changed: int
     fields_changed: int
     unknown_codes: list[str]
+    warnings: list[str] = field(default_factory=list)
+
+
+# IPTC-IIM dataset limits in bytes. XMP has none, so the text is kept whole;
+# the editor is told now rather than finding a clipped by-line in an export.
+IIM_LIMITS = {
+    "headline": 256,
+    "title": 64,
+    "description": 2000,
+    "creator": 32,
+    "creator_title": 32,
+    "credit": 32,
+    "source": 32,
+    "copyright": 128,
+    "job_id": 32,
+    "instructions": 256,
+    "caption_writer": 32,
+    "keywords": 64,
+}
+
+
+def _iim_warning(name: str, value: str | None) -> str | None:
+    limit = IIM_LIMITS.get(name)
+    size = len(value.encode("utf-8")) if value else 0
+    if limit is None or size <= limit:
+        return None
+    return (
+        f"{name} is {size} bytes in UTF-8 and IPTC-IIM holds {limit}; it is kept whole "
+        "(XMP has no limit), and IIM exports will say so"
+    )
 
 
 def _date_state(row: dict[str, Any]) -> str | None:
@@ -194,13 +224,13 @@ def apply_edit(
 
     captions = {k: expand(v) for k, v in edit.captions.items() if v is not None}
     text = {k: expand(v) for k, v in edit.text.items() if v is not None}
-    keywords = (
-        None
-        if edit.keywords is None
-        else json.dumps(
-            list(dict.fromkeys(k.strip() for k in edit.keywords if k.strip())), ensure_ascii=False
-        )
-    )
+    keywords = None
+    if edit.keywords is not None:
+        expanded = (expand(k.strip()) for k in edit.keywords)
+        keywords = json.dumps(list(dict.fromkeys(k for k in expanded if k)), ensure_ascii=False)
+    warnings = [w for w in (_iim_warning(n, v) for n, v in {**captions, **text}.items()) if w]
+    if keywords is not None:
+        warnings += [w for w in (_iim_warning("keywords", k) for k in json.loads(keywords)) if w]
     fields_changed = 0
     photos_changed = 0
     with write(db):
@@ -239,8 +269,8 @@ def apply_edit(
                 search.reindex(db, [photo_id])
         if not fields_changed:
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
-            return EditResult(None, 0, 0, unknown)
-    return EditResult(change_set, photos_changed, fields_changed, unknown)
+            return EditResult(None, 0, 0, unknown, warnings)
+    return EditResult(change_set, photos_changed, fields_changed, unknown, warnings)
 
 
 def _write(db: Database, photo_id: int, name: str, lang: str | None, value: Any) -> None:
@@ -253,6 +283,13 @@ def _write(db: Database, photo_id: int, name: str, lang: str | None, value: Any)
         db.execute(
             f"UPDATE captions SET [{name}] = ? WHERE photo_id = ? AND lang = ?",
             [value, photo_id, lang],
+        )
+        # A language with nothing left in it is no caption at all (and undo of a
+        # first caption leaves no trace of the language).
+        db.execute(
+            "DELETE FROM captions WHERE photo_id = ? AND lang = ? AND headline IS NULL "
+            "AND title IS NULL AND description IS NULL",
+            [photo_id, lang],
         )
     elif name == "date":
         db["photos"].update(photo_id, date_columns(value))
@@ -278,6 +315,10 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
         touched: set[int] = set()
         for e in entries:  # newest first, so repeated edits of one field unwind in order
             pid = e["photo_id"]
+            if e["field"] == "place":  # a merged-away place comes back before its photos
+                places.restore(db, e["old"])
+                history.record(db, new_set, None, "place", None, None, e["old"])
+                continue
             if e["field"] in PER_LANGUAGE:
                 current = _caption(db, pid, e["lang"])[e["field"]]
             elif e["field"] == "date":
@@ -302,7 +343,7 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
         # change set counts as undone once every photo's part is.
         if _undone_photos(db, target) >= _photos_in(db, target):
             db["change_sets"].update(target, {"undone_by": new_set})
-        search.reindex(db, sorted(touched))
+        search.reindex(db, sorted(p for p in touched if p is not None))
     return target, new_set
 
 

@@ -33,7 +33,7 @@ def open_change_set(db: Database, user: str, summary: str, undoes: int | None = 
 def record(
     db: Database,
     change_set: int,
-    photo_id: int,
+    photo_id: int | None,  # None: a change to the gazetteer itself (a merged-away place)
     field: str,
     lang: str | None,
     old: str | None,
@@ -66,9 +66,13 @@ class Change:
 
 
 def for_photo(db: Database, photo_id: int) -> list[Change]:
+    # undone_by: the undo that reverted this photo's part, even when the rest of
+    # a batch still stands.
     rows = db.execute(
         "SELECT h.change_set, c.at, c.user, h.photo_id, h.field, h.lang, h.old, h.new, "
-        "c.undone_by, c.undoes FROM history h JOIN change_sets c ON c.id = h.change_set "
+        "(SELECT u.id FROM change_sets u JOIN history hu ON hu.change_set = u.id "
+        " WHERE u.undoes = c.id AND hu.photo_id = h.photo_id LIMIT 1), c.undoes "
+        "FROM history h JOIN change_sets c ON c.id = h.change_set "
         "WHERE h.photo_id = ? ORDER BY h.change_set, h.id",
         [photo_id],
     ).fetchall()

@@ -6,7 +6,9 @@ frame shows (shown). GPS only ever suggests; assignment is the editor's call.
 
 from __future__ import annotations
 
+import json
 import math
+import re
 from typing import Any
 
 from sqlite_utils import Database
@@ -16,6 +18,7 @@ from photodesk.errors import PhotodeskError
 
 DETAILS = ("sublocation", "city", "province", "country", "country_code", "latitude", "longitude")
 EARTH_RADIUS_KM = 6371.0088
+_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²" or "٣" are names, not ids
 
 
 class PlaceError(PhotodeskError):
@@ -32,7 +35,7 @@ def find(db: Database, name: str) -> int | None:
 def lookup(db: Database, name_or_id: str | int) -> int | None:
     """A place by name (any case) or by id."""
     found = find(db, str(name_or_id))
-    if found is None and str(name_or_id).strip().isdigit():
+    if found is None and _ID.fullmatch(str(name_or_id).strip()):
         row = db.execute("SELECT id FROM places WHERE id = ?", [int(name_or_id)]).fetchone()
         found = row[0] if row else None
     return found
@@ -112,27 +115,49 @@ def photos_at(db: Database, place_id: int) -> list[int]:
     ]
 
 
-def merge(db: Database, source: str | int, target: str | int) -> int:
-    """Fold `source` into `target`: photos that referred to it now refer to target."""
-    from photodesk.catalog import search
+def merge(db: Database, source: str | int, target: str | int, user: str = "unknown") -> int:
+    """Fold `source` into `target`: photos that referred to it now refer to target.
+
+    Recorded as one change set (each photo's place change, then the removed
+    place itself), so `undo` brings the place and its photos back. Past
+    history is never rewritten.
+    """
+    from photodesk.catalog import history, search
 
     source_id, target_id = require(db, source), require(db, target)
     if source_id == target_id:
         raise PlaceError("a place cannot be merged into itself")
     with write(db):
+        row = db["places"].get(source_id)
+        change_set = history.open_change_set(
+            db, user, f"merge place {row['name']!r} into {db['places'].get(target_id)['name']!r}"
+        )
         moved = photos_at(db, source_id)
-        for column in ("created_place_id", "shown_place_id"):
-            db.execute(f"UPDATE photos SET {column} = ? WHERE {column} = ?", [target_id, source_id])
-        # History keeps place ids: point old entries at the surviving place so undo still works.
-        for column in ("old", "new"):
-            db.execute(
-                f"UPDATE history SET {column} = ? WHERE field IN ('created_place', 'shown_place') "
-                f"AND {column} = ?",
-                [str(target_id), str(source_id)],
-            )
+        for photo_id in moved:
+            photo = db["photos"].get(photo_id)
+            for field, column in (
+                ("created_place", "created_place_id"),
+                ("shown_place", "shown_place_id"),
+            ):
+                if photo[column] == source_id:
+                    db["photos"].update(photo_id, {column: target_id})
+                    history.record(
+                        db, change_set, photo_id, field, None, str(source_id), str(target_id)
+                    )
+        history.record(
+            db, change_set, None, "place", None, json.dumps(row, ensure_ascii=False), None
+        )
         db.execute("DELETE FROM places WHERE id = ?", [source_id])
         search.reindex(db, moved)
     return len(moved)
+
+
+def restore(db: Database, snapshot: str) -> None:
+    """Bring back a merged-away place exactly as it was (undo of a merge)."""
+    row = json.loads(snapshot)
+    if find(db, row["name"]) is not None:
+        raise PlaceError(f"cannot restore place {row['name']!r}: a place of that name exists again")
+    db["places"].insert(row)
 
 
 def listing(db: Database) -> list[dict[str, Any]]:

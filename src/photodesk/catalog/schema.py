@@ -57,20 +57,12 @@ PHOTO_COLUMNS = {
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    db["places"].create(
-        {
-            "id": int,
-            "name": str,
-            "sublocation": str,
-            "city": str,
-            "province": str,
-            "country": str,
-            "country_code": str,
-            "latitude": float,
-            "longitude": float,
-        },
-        pk="id",
-        not_null={"name"},
+    # AUTOINCREMENT: a merged-away place's id is never handed to a new place,
+    # so undoing the merge can bring it back under the id history refers to.
+    db.execute(
+        "CREATE TABLE places (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
+        "sublocation TEXT, city TEXT, province TEXT, country TEXT, country_code TEXT, "
+        "latitude FLOAT, longitude FLOAT)"
     )
     db.execute("CREATE UNIQUE INDEX idx_places_name ON places (name COLLATE NOCASE)")
     db["import_runs"].create(

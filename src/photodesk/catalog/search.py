@@ -20,6 +20,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.errors import PhotodeskError
+
 _CJK = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf"
     "\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff"
@@ -28,6 +30,10 @@ _CJK_RUN = re.compile(f"[{_CJK}]+")
 # A query word: letters/digits (any script), optionally ending in * for a prefix.
 _WORD = re.compile(r"[^\W_]+\*?")
 _NON_WORD = re.compile(r"[\W_]+")
+
+
+class SearchError(PhotodeskError):
+    pass
 
 
 def _bigrams(run: str) -> list[str]:
@@ -108,7 +114,10 @@ def lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
         return row[0] if row else None
     slot = db.execute("SELECT coalesce(max(slot), 0) + 1 FROM search_langs").fetchone()[0]
     if slot >= LANG_SLOTS:
-        raise ValueError(f"more than {LANG_SLOTS - 1} caption languages in one archive")
+        raise SearchError(
+            f"this archive already holds captions in {LANG_SLOTS - 1} languages, the most "
+            "search can tell apart; check for mistyped language tags"
+        )
     db["search_langs"].insert({"slot": slot, "lang": lang})
     return slot
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
@@ -20,7 +21,7 @@ def find(db: Database, name: str) -> int | None:
     row = db.execute(
         "SELECT id FROM stories WHERE name = ? COLLATE NOCASE", [name.strip()]
     ).fetchone()
-    if row is None and name.strip().isdigit():
+    if row is None and re.fullmatch(r"[0-9]{1,18}", name.strip()):
         row = db.execute("SELECT id FROM stories WHERE id = ?", [int(name)]).fetchone()
     return row[0] if row else None
 
@@ -92,6 +93,9 @@ def add(db: Database, story: str, photo_ids: list[int]) -> int:
 def remove(db: Database, story: str, photo_ids: list[int]) -> int:
     story_id = require(db, story)
     with write(db):
+        strangers = [p for p in photo_ids if p not in photo_order(db, story_id)]
+        if strangers:
+            raise StoryError(f"not in the story: {', '.join(map(str, strangers))}")
         removed = sum(
             db.execute(
                 "DELETE FROM story_photos WHERE story_id = ? AND photo_id = ?", [story_id, p]

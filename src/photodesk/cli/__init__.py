@@ -60,14 +60,21 @@ PHOTO_ID = click.IntRange(1, 2**63 - 1)
 MAX_IDS = 100_000
 
 
-def date_bound(value: str | None, end: bool) -> str | None:
-    """A --since/--until option as an ISO bound; a bad phrase is a usage error."""
+def date_bound(value: str | None, end: bool, since: str | None = None) -> str | None:
+    """A --since/--until option as an ISO bound; a bad phrase is a usage error.
+
+    Give the --until bound its --since too, so a backwards range is refused
+    rather than silently matching nothing.
+    """
     if value is None:
         return None
     try:
-        return parse_bound(value, end=end).isoformat(timespec="seconds")
+        bound = parse_bound(value, end=end)
+        if end and since is not None and parse_bound(since) > bound:
+            raise click.BadParameter(f"{value!r} is before --since {since!r}", param_hint="--until")
     except DateParseError as exc:
         raise click.BadParameter(str(exc), param_hint="--until" if end else "--since") from exc
+    return bound.isoformat(timespec="seconds")
 
 
 def id_list(value: str) -> list[int]:

@@ -119,6 +119,8 @@ def caption_cmd(
         click.echo(
             f"warning: unknown code {code} left as typed (see: photodesk codes list)", err=True
         )
+    for warning in result.warnings:
+        click.echo(f"warning: {warning}", err=True)
 
 
 def _selection(
@@ -180,6 +182,8 @@ def history_cmd(ctx: click.Context, photo_id: int, as_json: bool) -> None:
 def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None:
     """Revert the last change set (a batch edit undoes as one), or PHOTO_ID's last change."""
     with open_catalog(ctx) as catalog:
+        if photo_id is not None and not catalog.db["photos"].count_where("id = ?", [photo_id]):
+            raise click.ClickException(f"no photo with id {photo_id}")
         done = edits.undo(catalog.db, history.current_user(user), photo_id)
     if done is None:
         click.echo("nothing to undo")
@@ -187,8 +191,8 @@ def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None
         click.echo(f"undid change set {done[0]} (recorded as change set {done[1]})")
 
 
-@main.command("search")
-@click.argument("query")
+@main.command("search", context_settings={"ignore_unknown_options": True})
+@click.argument("words", nargs=-1, required=True)
 @click.option("--lang", help="Only match captions in this language.")
 @click.option("--story", "story_name", help="Only photos in this story.")
 @click.option("--since", help="Photos whose date range reaches this date or later.")
@@ -200,7 +204,7 @@ def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None
 @click.pass_context
 def search_cmd(
     ctx: click.Context,
-    query: str,
+    words: tuple[str, ...],
     lang: str | None,
     story_name: str | None,
     since: str | None,
@@ -213,15 +217,17 @@ def search_cmd(
     """Find photos by words in captions, headlines, keywords, places, file names, credit.
 
     Words are all required; end one with * for a prefix (cust*). Korean,
-    Japanese and Chinese are found inside longer text.
+    Japanese and Chinese are found inside longer text. Quotes are not needed:
+    photodesk search trucks customs.
     """
+    query = " ".join(words)
     with open_catalog(ctx) as catalog:
         shown_lang = normalize_lang(lang) if lang else catalog.default_language
         flt = search.SearchFilter(
             lang=normalize_lang(lang) if lang else None,
             story_id=stories.require(catalog.db, story_name) if story_name else None,
             since=date_bound(since, end=False),
-            until=date_bound(until, end=True),
+            until=date_bound(until, end=True, since=since),
             kind=kind,
             uncaptioned_lang=shown_lang if uncaptioned else None,
             limit=limit,

@@ -136,7 +136,7 @@ def list_cmd(
     """List photos: id, file, date, place, first words of the caption."""
     flt = photo_rows.PhotoFilter(
         since=date_bound(since, end=False),
-        until=date_bound(until, end=True),
+        until=date_bound(until, end=True, since=since),
         uncaptioned=uncaptioned,
     )
     with open_catalog(ctx) as catalog:
@@ -192,7 +192,12 @@ def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool)
             for code, fields in value.items():
                 for name, text in fields.items():
                     if text:
-                        click.echo(f"{name + ' [' + code + ']':>22}  {for_terminal(text)}")
+                        click.echo(f"{name + ' [' + code + ']':>22}  {_indented(text)}")
         elif value not in (None, "", []):
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            click.echo(f"{key:>22}  {for_terminal(shown)}")
+            click.echo(f"{key:>22}  {_indented(shown)}")
+
+
+def _indented(text: str) -> str:
+    """Multi-line values line up under their first line."""
+    return for_terminal(text).replace("\n", "\n" + " " * 24)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import click
 
+from photodesk.catalog import history, places
 from photodesk.catalog import photos as photo_rows
-from photodesk.catalog import places
 from photodesk.cli import PHOTO_ID, emit_json, main, open_catalog
 from photodesk.text import for_terminal
 
@@ -57,11 +57,15 @@ def place_edit(ctx: click.Context, place: str, new_name: str | None, **details) 
 @place_group.command("merge")
 @click.argument("source")
 @click.argument("target")
+@click.option("--user", help="Who is merging (default: the login name).")
 @click.pass_context
-def place_merge(ctx: click.Context, source: str, target: str) -> None:
-    """Fold SOURCE into TARGET: its photos now refer to TARGET, and SOURCE is removed."""
+def place_merge(ctx: click.Context, source: str, target: str, user: str | None) -> None:
+    """Fold SOURCE into TARGET: its photos now refer to TARGET, and SOURCE is removed.
+
+    Kept in the history as one change set: photodesk undo brings SOURCE back.
+    """
     with open_catalog(ctx) as catalog:
-        moved = places.merge(catalog.db, source, target)
+        moved = places.merge(catalog.db, source, target, history.current_user(user))
     click.echo(f"merged; {moved} photo(s) now refer to {for_terminal(target)}")
 
 
@@ -89,12 +93,28 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
         )
 
 
+class _Kilometres(click.ParamType):
+    name = "km"
+
+    def convert(self, value, param, ctx):
+        try:
+            km = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a distance in kilometres", param, ctx)
+        if not 0 < km <= 20_040:  # NaN fails this too; 20,040 km is half the globe
+            self.fail(f"{value!r} is not a distance between 0 and 20040 km", param, ctx)
+        return km
+
+
+KILOMETRES = _Kilometres()
+
+
 @place_group.command("suggest")
 @click.argument("photo_id", type=PHOTO_ID)
 @click.option(
     "--within",
     "within_km",
-    type=float,
+    type=KILOMETRES,
     default=25.0,
     show_default=True,
     help="Kilometres from the photo's GPS position.",
