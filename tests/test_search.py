@@ -2,7 +2,7 @@
 
 import pytest
 
-from photodesk.catalog import places, stories
+from photodesk.catalog import places, search, stories
 from photodesk.catalog.edits import Edit, apply_edit
 from photodesk.catalog.search import SearchFilter, build_query, search_ids
 
@@ -141,3 +141,18 @@ def test_operators_are_plain_words(catalog, story_photos):
     assert build_query("customs OR fence") == '"customs" "OR" "fence"'
     assert _find(catalog, "customs OR fence") == []
     assert build_query("") is None and build_query('"*()') is None
+
+
+def test_common_words_rank_by_weighted_occurrences(catalog, add_photo, monkeypatch):
+    """Past COMMON_WORD documents, ranking needs no posting-list scan, and still ranks."""
+    monkeypatch.setattr(search, "COMMON_WORD", 3)
+    plain = [add_photo(captions={"en": {"description": f"customs scene {i}"}}) for i in range(5)]
+    strong = add_photo(captions={"en": {"headline": "Customs", "description": "customs customs"}})
+    newer = [add_photo(captions={"en": {"description": f"customs {i}"}}) for i in range(3)]
+    assert search._common(catalog.db, '"customs"')
+    found = _find(catalog, "customs")
+    assert found[0] == strong
+    assert set(found) == set(plain + newer + [strong])
+    # the window keeps the newest matches when there are more than it holds
+    assert set(_find(catalog, "customs", common_window=2, limit=2)) <= set(newer + [strong])
+    assert _find(catalog, "customs scene 3") == [plain[3]]

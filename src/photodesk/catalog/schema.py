@@ -195,7 +195,7 @@ def m002_captioning(db: Database) -> None:
     )
     db.execute(
         "INSERT INTO search_docs_fts (search_docs_fts, rank) "
-        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"
+        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"  # search.WEIGHTS
     )
     # Photos catalogued before this migration become searchable now.
     from photodesk.catalog.search import reindex
