@@ -152,7 +152,7 @@ def test_common_words_rank_by_weighted_occurrences(catalog, add_photo, monkeypat
     assert search._common(catalog.db, '"customs"')
     found = _find(catalog, "customs")
     assert found[0] == strong
-    assert set(found) == set(plain + newer + [strong])
+    assert set(found) == {*plain, *newer, strong}
     # the window keeps the newest matches when there are more than it holds
-    assert set(_find(catalog, "customs", common_window=2, limit=2)) <= set(newer + [strong])
+    assert set(_find(catalog, "customs", common_window=2, limit=2)) <= {*newer, strong}
     assert _find(catalog, "customs scene 3") == [plain[3]]
