@@ -29,6 +29,7 @@ from photodesk.catalog import Catalog, photos, places, search, stories
 from photodesk.catalog import imports as runs
 from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, exif_date, parse_date
+from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT
 from photodesk.notes import NoteRow, Notes
 from photodesk.reader import Inspected, Job, inspect
 from photodesk.sniff import HEAD_SIZE, sniff
@@ -339,23 +340,11 @@ class _Batch:
         current = self.db["photos"].get(photo_id)
         lang = note.language or self.lang
         caps = photos.captions(self.db, photo_id).get(lang, {})
-        fill = {
-            k: v[k] for k in ("headline", "title", "description") if v.get(k) and not caps.get(k)
-        }
+        fill = {k: v[k] for k in PER_LANGUAGE if v.get(k) and not caps.get(k)}
         if fill:
             photos.set_caption(self.db, photo_id, lang, **fill)
         updates: dict[str, Any] = {
-            k: v[k]
-            for k in (
-                "credit",
-                "creator",
-                "creator_title",
-                "source",
-                "copyright",
-                "instructions",
-                "job_id",
-            )
-            if v.get(k) and not current.get(k)
+            k: v[k] for k in PER_PHOTO_TEXT if v.get(k) and not current.get(k)
         }
         if v.get("kind") and new:
             updates["kind"] = v["kind"]

@@ -16,9 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from photodesk.errors import PhotodeskError
+from photodesk.fields import KINDS
 from photodesk.language import LanguageError, normalize_lang
-
-KINDS = ("photo", "map", "graphic")
 
 # accepted spelling → canonical column
 _COLUMNS = {
@@ -46,6 +45,7 @@ _COLUMNS = {
     "source": "source",
     "copyright": "copyright",
     "instructions": "instructions",
+    "caption_writer": "caption_writer",
     "job_id": "job_id",
     "keywords": "keywords",
     "kind": "kind",

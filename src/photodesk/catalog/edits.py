@@ -18,21 +18,9 @@ from photodesk.catalog import history, places, search
 from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, parse_date
 from photodesk.errors import PhotodeskError
+from photodesk.fields import KINDS, PER_LANGUAGE, PER_PHOTO_TEXT, STATUSES
 from photodesk.language import LanguageError, normalize_lang
 
-PER_LANGUAGE = ("headline", "title", "description")
-SHARED_TEXT = (
-    "creator",
-    "creator_title",
-    "credit",
-    "source",
-    "copyright",
-    "job_id",
-    "instructions",
-    "caption_writer",
-)
-KINDS = ("photo", "map", "graphic")
-STATUSES = ("new", "captioned", "checked")
 PLACE_FIELDS = {"created_place": "created_place_id", "shown_place": "shown_place_id"}
 DATE_COLUMNS = (
     "taken_start",
@@ -54,7 +42,7 @@ class Edit:
 
     lang: str | None = None
     captions: dict[str, str | None] = field(default_factory=dict)  # PER_LANGUAGE
-    text: dict[str, str | None] = field(default_factory=dict)  # SHARED_TEXT
+    text: dict[str, str | None] = field(default_factory=dict)  # PER_PHOTO_TEXT
     keywords: list[str] | None = None
     kind: str | None = None
     status: str | None = None
@@ -156,7 +144,7 @@ def _resolve(db: Database, edit: Edit) -> dict[str, Any]:
     if edit.status is not None and edit.status not in STATUSES:
         raise EditError(f"status {edit.status!r} is not one of {', '.join(STATUSES)}")
     for name in list(edit.captions) + list(edit.text):
-        if name not in PER_LANGUAGE + SHARED_TEXT:
+        if name not in PER_LANGUAGE + PER_PHOTO_TEXT:
             raise EditError(f"{name!r} is not a caption field")
     if edit.date is not None:
         if edit.date.strip():

@@ -9,8 +9,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from photodesk.catalog.schema import PHOTO_COLUMNS
-
-PER_LANGUAGE = ("headline", "title", "description")
+from photodesk.fields import PER_LANGUAGE
 
 # The public shape of a photo in `list --json` / `show --json`; names are an interface.
 SUMMARY_SQL = """
@@ -93,22 +92,26 @@ def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
 
 @dataclass
 class PhotoFilter:
+    """Which photos: the filters list and search share."""
+
     story_id: int | None = None
     since: str | None = None  # ISO; matches photos whose date range ends on or after it
     until: str | None = None  # ISO; matches photos whose date range starts on or before it
-    uncaptioned: bool = False
+    kind: str | None = None
+    uncaptioned_lang: str | None = None  # only photos without a caption in this language
     limit: int | None = None
 
 
-def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
+def conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
+    """SQL conditions on photos aliased `p`, and their parameters."""
     where: list[str] = []
-    params: dict[str, Any] = {"lang": lang}
-    order = "p.taken_start IS NULL, p.taken_start, p.id"
-    sql = SUMMARY_SQL
+    params: dict[str, Any] = {}
     if f.story_id is not None:
-        sql += " JOIN story_photos stp ON stp.photo_id = p.id AND stp.story_id = :story"
+        where.append(
+            "EXISTS (SELECT 1 FROM story_photos sp WHERE sp.photo_id = p.id "
+            "AND sp.story_id = :story)"
+        )
         params["story"] = f.story_id
-        order = "stp.position, p.id"
     # Ranges overlap when each starts before the other ends; undated photos never match.
     if f.since:
         where.append("p.taken_end >= :since")
@@ -116,8 +119,27 @@ def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
     if f.until:
         where.append("p.taken_start <= :until")
         params["until"] = f.until
-    if f.uncaptioned:
-        where.append("(c.description IS NULL OR trim(c.description) = '')")
+    if f.kind:
+        where.append("p.kind = :kind")
+        params["kind"] = f.kind
+    if f.uncaptioned_lang:
+        where.append(
+            "NOT EXISTS (SELECT 1 FROM captions c2 WHERE c2.photo_id = p.id "
+            "AND c2.lang = :ulang AND trim(coalesce(c2.description, '')) != '')"
+        )
+        params["ulang"] = f.uncaptioned_lang
+    return where, params
+
+
+def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
+    """Photos by date (ranges by their start, undated last), or in story order."""
+    where, params = conditions(f)
+    params["lang"] = lang
+    sql = SUMMARY_SQL
+    order = "p.taken_start IS NULL, p.taken_start, p.id"
+    if f.story_id is not None:
+        sql += " JOIN story_photos stp ON stp.photo_id = p.id AND stp.story_id = :story"
+        order = "stp.position, p.id"
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}"

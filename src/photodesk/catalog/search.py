@@ -20,6 +20,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.photos import PhotoFilter, conditions
 from photodesk.errors import PhotodeskError
 
 _CJK = (
@@ -205,14 +206,9 @@ def _common(db: Database, term: str) -> bool:
 
 
 @dataclass
-class SearchFilter:
-    lang: str | None = None
-    story_id: int | None = None
-    since: str | None = None
-    until: str | None = None
-    kind: str | None = None
-    uncaptioned_lang: str | None = None  # set: only photos without a caption in this language
-    limit: int = 50
+class SearchFilter(PhotoFilter):
+    lang: str | None = None  # only match captions in this language
+    limit: int | None = 50
     window: int = WINDOW
     common_window: int = COMMON_WINDOW
 
@@ -230,8 +226,8 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
     where = ["search_docs_fts MATCH :q"]
     params: dict[str, Any] = {
         "q": " ".join(terms),
-        "limit": f.limit,
-        "window": max(window, f.limit),
+        "limit": f.limit or -1,
+        "window": max(window, f.limit or 0),
     }
     if f.lang:
         slot = lang_slot(db, f.lang, create=False)
@@ -239,28 +235,8 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
             return []
         where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
         params["slot"] = slot
-    photo_filters = []
-    if f.story_id is not None:
-        photo_filters.append(
-            "EXISTS (SELECT 1 FROM story_photos sp "
-            "WHERE sp.photo_id = p.id AND sp.story_id = :story)"
-        )
-        params["story"] = f.story_id
-    if f.since:
-        photo_filters.append("p.taken_end >= :since")
-        params["since"] = f.since
-    if f.until:
-        photo_filters.append("p.taken_start <= :until")
-        params["until"] = f.until
-    if f.kind:
-        photo_filters.append("p.kind = :kind")
-        params["kind"] = f.kind
-    if f.uncaptioned_lang:
-        photo_filters.append(
-            "NOT EXISTS (SELECT 1 FROM captions c WHERE c.photo_id = p.id AND c.lang = :ulang "
-            "AND trim(coalesce(c.description, '')) != '')"
-        )
-        params["ulang"] = f.uncaptioned_lang
+    photo_filters, photo_params = conditions(f)
+    params |= photo_params
     joins = ""
     if photo_filters:
         joins = f" JOIN photos p ON p.id = search_docs_fts.rowid / {LANG_SLOTS}"

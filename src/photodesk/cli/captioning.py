@@ -11,6 +11,7 @@ from photodesk.catalog import photos as photo_rows
 from photodesk.catalog.tx import write
 from photodesk.cli import PHOTO_ID, date_bound, emit_json, id_list, main, open_catalog
 from photodesk.cli.library import print_rows
+from photodesk.fields import KINDS, STATUSES
 from photodesk.language import normalize_lang
 from photodesk.text import for_terminal
 
@@ -46,8 +47,8 @@ def _text_options(f):
 @click.option("--shown", "shown_place", help="Place the frame shows.")
 @_text_options
 @click.option("--keywords", help="Comma-separated keywords (replaces the list; '' clears).")
-@click.option("--kind", type=click.Choice(edits.KINDS))
-@click.option("--status", type=click.Choice(edits.STATUSES))
+@click.option("--kind", type=click.Choice(KINDS))
+@click.option("--status", type=click.Choice(STATUSES))
 @click.option("--user", help="Who is editing (default: the login name).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -197,7 +198,7 @@ def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None
 @click.option("--story", "story_name", help="Only photos in this story.")
 @click.option("--since", help="Photos whose date range reaches this date or later.")
 @click.option("--until", help="Photos whose date range starts on or before this date.")
-@click.option("--kind", type=click.Choice(edits.KINDS))
+@click.option("--kind", type=click.Choice(KINDS))
 @click.option("--uncaptioned", is_flag=True, help="Only photos without a caption.")
 @click.option("--limit", type=click.IntRange(1, 10_000), default=50, show_default=True)
 @click.option("--json", "as_json", is_flag=True)

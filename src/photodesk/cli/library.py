@@ -14,6 +14,7 @@ from photodesk.catalog import stories
 from photodesk.cli import PHOTO_ID, date_bound, emit_json, main, open_catalog
 from photodesk.errors import PhotodeskError
 from photodesk.importer import ImportOptions, ImportProgress, ImportSummary, import_paths
+from photodesk.language import normalize_lang
 from photodesk.notes import load_notes
 from photodesk.text import for_terminal
 
@@ -137,14 +138,16 @@ def list_cmd(
     flt = photo_rows.PhotoFilter(
         since=date_bound(since, end=False),
         until=date_bound(until, end=True, since=since),
-        uncaptioned=uncaptioned,
     )
     with open_catalog(ctx) as catalog:
+        shown_lang = normalize_lang(lang) if lang else catalog.default_language
+        if uncaptioned:
+            flt.uncaptioned_lang = shown_lang
         if story is not None:
             flt.story_id = stories.find(catalog.db, story)
             if flt.story_id is None:
                 raise click.BadParameter(f"no story named {story!r}", param_hint="--story")
-        rows = photo_rows.listing(catalog.db, lang or catalog.default_language, flt)
+        rows = photo_rows.listing(catalog.db, shown_lang, flt)
     if as_json:
         emit_json(rows)
     else:

@@ -12,30 +12,19 @@ from pathlib import Path
 
 from PIL import Image
 
+from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT
 from photodesk.metadata.exif import ExifFacts, read_exif
 from photodesk.metadata.iptc import read_iptc
 from photodesk.metadata.xmp import find_packet, parse_xmp
 
 __all__ = ["ExifFacts", "Metadata", "find_sidecar", "read_metadata"]
 
-PER_LANGUAGE = ("description", "headline", "title")
-PER_PHOTO = (
-    "creator",
-    "creator_title",
-    "credit",
-    "source",
-    "copyright",
-    "job_id",
-    "instructions",
-    "caption_writer",
-)
-
 
 @dataclass
 class Metadata:
     exif: ExifFacts
     captions: dict[str, dict[str, str]] = field(default_factory=dict)  # lang → field → text
-    fields: dict[str, str] = field(default_factory=dict)  # PER_PHOTO fields
+    fields: dict[str, str] = field(default_factory=dict)  # PER_PHOTO_TEXT fields
     keywords: list[str] = field(default_factory=list)
     place: dict[str, str] = field(default_factory=dict)  # IPTC location as written
     date_created: str | None = None
@@ -80,7 +69,7 @@ def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
         for lang, text in langs.items():
             key = default_lang if lang in ("x-default", "", None) else lang
             meta.captions.setdefault(key, {}).setdefault(name, str(text))
-    for name in PER_PHOTO:
+    for name in PER_PHOTO_TEXT:
         if found.get(name) and name not in meta.fields:
             meta.fields[name] = str(found[name])
     if found.get("keywords") and not meta.keywords:
