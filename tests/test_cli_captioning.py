@@ -286,3 +286,21 @@ def test_partial_undo_shows_in_history(run, ids):
     run("undo", str(ids[0]))
     assert "(undone)" in run("history", str(ids[0])).output
     assert "(undone)" not in run("history", str(ids[1])).output
+
+
+def test_batch_by_search_takes_every_match_not_a_window(run, archive):
+    from photodesk.catalog import photos, search
+
+    n = search.WINDOW + 100  # more matches than interactive search ranks
+    with _db(archive) as cat, cat.db.atomic():
+        for i in range(n):
+            pid = photos.insert(cat.db, {"sha256": f"{i:064x}", "file_name": f"{i}.jpg"})
+            photos.set_caption(cat.db, pid, "en", description="customs yard")
+            search.reindex(cat.db, [pid])
+    with _db(archive) as cat:  # interactive search ranks only the newest WINDOW matches
+        assert len(search.search_ids(cat.db, "customs", search.SearchFilter(limit=None))) < n
+    run("caption", "--search", "customs", "--credit", "Desk")
+    with _db(archive) as cat:
+        assert (
+            cat.db.execute("SELECT count(*) FROM photos WHERE credit = 'Desk'").fetchone()[0] == n
+        )

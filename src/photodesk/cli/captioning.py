@@ -137,7 +137,9 @@ def _selection(
         return id_list(ids)
     if story_name is not None:
         return stories.photo_order(catalog.db, stories.require(catalog.db, story_name))
-    return search.search_ids(catalog.db, query or "", search.SearchFilter(limit=1_000_000))
+    # A batch takes every match, not the newest few that interactive search ranks.
+    everything = search.SearchFilter(limit=None, window=2**62, common_window=2**62)
+    return search.search_ids(catalog.db, query or "", everything)
 
 
 def _history_value(catalog: Catalog, field: str, value: str | None) -> str:
