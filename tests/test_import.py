@@ -331,12 +331,13 @@ def test_cancel_stops_and_marks_the_run(catalog, tmp_path):
 def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
     """A worker killed by a decoder crash costs only that file, and it is named."""
     import crashy
+    from photodesk.config import Archive
 
     jobs = []
     for i in range(7):
         name = "3_crash.jpg" if i == 3 else f"{i}.jpg"
         f = write(tmp_path / "in" / name, jpeg_bytes(seed=200 + i))
-        jobs.append(importer.Job(str(f), f.stat().st_size, 0, str(tmp_path / "thumbs"), None))
+        jobs.append(importer.Job(str(f), f.stat().st_size, 0, Archive(tmp_path), copy=False))
     results = []
     importer._run_jobs(jobs, 2, results.append, lambda: False, work=crashy.inspect)
     assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]

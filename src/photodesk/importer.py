@@ -495,9 +495,8 @@ def import_paths(
                         path=key,
                         size=size,
                         mtime_ns=mtime_ns,
-                        thumbs_dir=str(archive.thumbs),
-                        originals_dir=str(archive.originals) if options.copy else None,
-                        db_path=str(archive.db_path),
+                        archive=archive,
+                        copy=options.copy,
                         default_lang=batch.lang,
                     )
                 )

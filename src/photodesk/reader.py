@@ -19,6 +19,7 @@ from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
+from photodesk.config import Archive
 from photodesk.files import write_atomic
 from photodesk.metadata import find_sidecar, read_metadata
 from photodesk.sniff import EXTENSIONS, sniff
@@ -47,9 +48,8 @@ class Job:
     path: str
     size: int
     mtime_ns: int
-    thumbs_dir: str
-    originals_dir: str | None  # None: record the path only (--in-place)
-    db_path: str | None = None
+    archive: Archive
+    copy: bool  # False: record the path only (--in-place)
     default_lang: str = "en"
 
 
@@ -67,8 +67,8 @@ class Inspected:
 _known_conn: dict[str, sqlite3.Connection] = {}
 
 
-def _known(db_path: str | None, sha256: str) -> bool:
-    if not db_path or not os.path.exists(db_path):
+def _known(db_path: str, sha256: str) -> bool:
+    if not os.path.exists(db_path):
         return False
     try:
         conn = _known_conn.get(db_path)
@@ -133,7 +133,7 @@ def inspect(job: Job) -> Inspected:
         result.reason = "not an image"
         return result
     result.sha256 = sha = hashlib.sha256(data).hexdigest()
-    if _known(job.db_path, sha):
+    if _known(str(job.archive.db_path), sha):
         result.status = "duplicate"
         return result
 
@@ -165,12 +165,11 @@ def inspect(job: Job) -> Inspected:
             result.reason = _describe(exc, family)
             return result
 
-    ext = EXTENSIONS.get(family, ".img")
     try:
-        thumb_path = Path(job.thumbs_dir) / sha[:2] / f"{sha}.jpg"
+        thumb_path = job.archive.thumb_path(sha)
         write_atomic(thumb_path, thumb)
-        if job.originals_dir is not None:
-            original = Path(job.originals_dir) / sha[:2] / f"{sha}{ext}"
+        if job.copy:
+            original = job.archive.original_path(sha, EXTENSIONS.get(family, ".img"))
             if not original.exists():
                 write_atomic(original, data, mode=0o444)
             stored_original = str(original)
