@@ -103,3 +103,26 @@ def test_a_first_release_catalog_migrates_without_losing_data(archive):
         assert cat.db["captions"].get((1, "ko"))["description"] == "옛 세관 건물"
         assert search.search_ids(cat.db, "세관") == [1]  # existing captions were indexed
         assert search.search_ids(cat.db, "old") == [1]
+
+
+def test_a_killed_import_run_is_marked_interrupted_even_if_its_pid_is_reused(archive):
+    import os
+
+    from photodesk.catalog import imports
+
+    with Catalog.open(archive) as cat:
+        me = os.getpid()
+        cat.db["import_runs"].insert_all(
+            [
+                {"id": 1, "status": "running", "pid": me, "pid_started": "1"},  # pid reused
+                {"id": 2, "status": "running", "pid": 2**22 + 1},  # gone
+                {"id": 3, "status": "running", "pid": me, "pid_started": imports._started(me)},
+            ]
+        )
+        imports.start_run(cat.db, ["x"], "copy")
+        assert [r["status"] for r in cat.db["import_runs"].rows] == [
+            "interrupted",
+            "interrupted",
+            "running",
+            "running",
+        ]

@@ -16,7 +16,17 @@ def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
 
-def _alive(pid: int | None) -> bool:
+def _started(pid: int) -> str | None:
+    """When a process started (Linux /proc), so a pid reused later is not mistaken for it."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            # The command name (field 2) may hold spaces; fields after it are fixed.
+            return f.read().rsplit(b")", 1)[1].split()[19].decode()
+    except (OSError, IndexError):
+        return None
+
+
+def _alive(pid: int | None, started: str | None) -> bool:
     if not pid:
         return False
     try:
@@ -24,17 +34,17 @@ def _alive(pid: int | None) -> bool:
     except ProcessLookupError:
         return False
     except PermissionError:
-        return True
-    return True
+        pass
+    return started is None or _started(pid) in (None, started)
 
 
 def start_run(db: Database, paths: list[str], mode: str) -> int:
     with write(db):
         # A run still "running" whose process is gone was killed: say so.
-        for run_id, pid in db.execute(
-            "SELECT id, pid FROM import_runs WHERE status = 'running'"
+        for run_id, pid, started in db.execute(
+            "SELECT id, pid, pid_started FROM import_runs WHERE status = 'running'"
         ).fetchall():
-            if not _alive(pid):
+            if not _alive(pid, started):
                 db["import_runs"].update(run_id, {"status": "interrupted"})
         return (
             db["import_runs"]
@@ -45,6 +55,7 @@ def start_run(db: Database, paths: list[str], mode: str) -> int:
                     "paths": json.dumps(paths),
                     "mode": mode,
                     "pid": os.getpid(),
+                    "pid_started": _started(os.getpid()),
                 }
             )
             .last_pk

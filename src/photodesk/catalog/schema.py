@@ -72,6 +72,7 @@ def m001_initial(db: Database) -> None:
             "finished_at": str,
             "status": str,  # running / finished / cancelled / interrupted
             "pid": int,  # of the importing process, to tell a dead run from a live one
+            "pid_started": str,  # its start time, so a reused pid is not taken for it
             "paths": str,  # JSON list of what the user named
             "mode": str,  # copy / in-place
             "added": int,
