@@ -91,6 +91,17 @@ class TakenDate:
     def contains(self, dt: datetime) -> bool:
         return self.start <= dt <= self.end
 
+    def columns(self, source: str) -> dict[str, str | None]:
+        """The catalog's taken_* columns for this date, saying where it came from."""
+        return {
+            "taken_start": self.start_iso,
+            "taken_end": self.end_iso,
+            "taken_precision": self.precision,
+            "taken_text": self.text,
+            "taken_source": source,
+            "taken_offset": self.offset,
+        }
+
     def __str__(self) -> str:
         return format_date(self)
 

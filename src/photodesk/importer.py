@@ -382,14 +382,7 @@ class _Batch:
             return {}
         if current.get("taken_source") == "caption":
             return {}
-        return {
-            "taken_start": taken.start_iso,
-            "taken_end": taken.end_iso,
-            "taken_precision": taken.precision,
-            "taken_text": taken.text,
-            "taken_source": "caption",
-            "taken_offset": None,
-        }
+        return taken.columns("caption")
 
 
 def _place_name(place: dict[str, str]) -> str | None:
@@ -411,16 +404,7 @@ def _taken_from_metadata(rec: dict[str, Any]) -> dict[str, Any]:
             source = "metadata"
         except DateParseError:
             taken = None
-    if taken is None:
-        return {}
-    return {
-        "taken_start": taken.start_iso,
-        "taken_end": taken.end_iso,
-        "taken_precision": taken.precision,
-        "taken_text": taken.text,
-        "taken_source": source,
-        "taken_offset": taken.offset,
-    }
+    return taken.columns(source) if taken is not None else {}
 
 
 def _iso_from_iptc(value: str) -> str:

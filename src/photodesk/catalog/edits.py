@@ -152,17 +152,7 @@ def _resolve(db: Database, edit: Edit) -> dict[str, Any]:
                 taken = parse_date(edit.date)
             except DateParseError as exc:
                 raise EditError(str(exc)) from exc
-            out["date"] = json.dumps(
-                {
-                    "taken_start": taken.start_iso,
-                    "taken_end": taken.end_iso,
-                    "taken_precision": taken.precision,
-                    "taken_text": taken.text,
-                    "taken_source": "manual",
-                    "taken_offset": taken.offset,
-                },
-                ensure_ascii=False,
-            )
+            out["date"] = json.dumps(taken.columns("manual"), ensure_ascii=False)
         else:
             out["date"] = None
     for name in PLACE_FIELDS:
