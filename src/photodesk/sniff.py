@@ -62,8 +62,3 @@ def sniff(head: bytes) -> str | None:
     if head[:2] == b"\x01\xda":
         return "SGI"
     return None
-
-
-def sniff_file(path: str) -> str | None:
-    with open(path, "rb") as f:
-        return sniff(f.read(HEAD_SIZE))

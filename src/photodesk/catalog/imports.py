@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 from datetime import UTC, datetime
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -95,9 +94,3 @@ def remember_file(
         },
         pk="path",
     )
-
-
-def problems(db: Database, run_id: int) -> list[dict[str, Any]]:
-    return [
-        dict(r) for r in db["import_problems"].rows_where("run_id = ?", [run_id], order_by="id")
-    ]

@@ -199,6 +199,6 @@ def m002_captioning(db: Database) -> None:
         "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"  # search.WEIGHTS
     )
     # Photos catalogued before this migration become searchable now.
-    from photodesk.catalog.search import reindex
+    from photodesk.catalog.search import reindex_all
 
-    reindex(db, [r[0] for r in db.execute("SELECT id FROM photos").fetchall()])
+    reindex_all(db)

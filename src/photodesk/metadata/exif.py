@@ -49,9 +49,6 @@ class ExifFacts:
             if getattr(self, f.name) is None:
                 setattr(self, f.name, getattr(other, f.name))
 
-    def is_empty(self) -> bool:
-        return all(getattr(self, f.name) is None for f in fields(self))
-
 
 def _text(value: Any) -> str | None:
     if value is None:
