@@ -57,11 +57,8 @@ def add_photo(catalog):
     def add(captions: dict[str, dict[str, str]] | None = None, **fields) -> int:
         n = next(counter)
         row = {"sha256": f"{n:064x}", "file_name": f"IMG_{n:04}.jpg", "format": "JPEG"} | fields
-        with catalog.db.atomic():
-            photo_id = photos.insert(catalog.db, row)
-            for lang, values in (captions or {}).items():
-                photos.set_caption(catalog.db, photo_id, lang, **values)
-            search.reindex(catalog.db, [photo_id])
+        photo_id, _ = photos.add(catalog.db, row, captions)
+        search.reindex(catalog.db, [photo_id])
         return photo_id
 
     return add

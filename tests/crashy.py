@@ -2,7 +2,7 @@
 
 import os
 
-from photodesk.reader import inspect as real_inspect
+from photodesk.ingest.worker import inspect as real_inspect
 
 
 def inspect(job):

@@ -5,14 +5,14 @@ import sqlite3
 import pytest
 
 from photodesk.catalog import Catalog, CatalogError
-from photodesk.catalog.schema import migrations
+from photodesk.catalog.schema import known_migrations, migrations
 
 
 def test_new_catalog_is_wal_with_schema_version(archive):
     with Catalog.open(archive) as cat:
         assert cat.db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
         assert cat.db.execute("PRAGMA busy_timeout").fetchone()[0] >= 5000
-        assert cat.schema_version == len(migrations._migrations) >= 1
+        assert cat.schema_version == len(known_migrations()) >= 1
         assert {
             "photos",
             "captions",
@@ -99,7 +99,7 @@ def test_a_first_release_catalog_migrates_without_losing_data(archive):
     db["captions"].insert({"photo_id": 1, "lang": "ko", "description": "옛 세관 건물"})
     db.close()
     with Catalog.open(archive) as cat:
-        assert cat.schema_version == len(migrations._migrations)
+        assert cat.schema_version == len(known_migrations())
         assert cat.db["captions"].get((1, "ko"))["description"] == "옛 세관 건물"
         assert search.search_ids(cat.db, "세관") == [1]  # existing captions were indexed
         assert search.search_ids(cat.db, "old") == [1]
@@ -116,7 +116,12 @@ def test_a_killed_import_run_is_marked_interrupted_even_if_its_pid_is_reused(arc
             [
                 {"id": 1, "status": "running", "pid": me, "pid_started": "1"},  # pid reused
                 {"id": 2, "status": "running", "pid": 2**22 + 1},  # gone
-                {"id": 3, "status": "running", "pid": me, "pid_started": imports._started(me)},
+                {
+                    "id": 3,
+                    "status": "running",
+                    "pid": me,
+                    "pid_started": imports.process_started(me),
+                },
             ]
         )
         imports.start_run(cat.db, ["x"], "copy")

@@ -172,7 +172,7 @@ def test_show_escapes_terminal_controls(run, imported, archive):
     from photodesk.catalog import Catalog, photos
 
     with Catalog.open(archive) as cat:
-        photos.set_caption(cat.db, imported["photo_ids"][0], "en", description="a\x1b[31mred")
+        photos.set_caption(cat.db, imported["photo_ids"][0], "en", {"description": "a\x1b[31mred"})
     result = run("show", str(imported["photo_ids"][0]))
     assert "\x1b" not in result.output and "a\\x1b[31mred" in result.output
 

@@ -292,10 +292,13 @@ def test_batch_by_search_takes_every_match_not_a_window(run, archive):
     from photodesk.catalog import photos, search
 
     n = search.WINDOW + 100  # more matches than interactive search ranks
-    with _db(archive) as cat, cat.db.atomic():
+    with _db(archive) as cat:
         for i in range(n):
-            pid = photos.insert(cat.db, {"sha256": f"{i:064x}", "file_name": f"{i}.jpg"})
-            photos.set_caption(cat.db, pid, "en", description="customs yard")
+            pid, _ = photos.add(
+                cat.db,
+                {"sha256": f"{i:064x}", "file_name": f"{i}.jpg"},
+                {"en": {"description": "customs yard"}},
+            )
             search.reindex(cat.db, [pid])
     with _db(archive) as cat:  # interactive search ranks only the newest WINDOW matches
         assert len(search.search_ids(cat.db, "customs", search.SearchFilter(limit=None))) < n

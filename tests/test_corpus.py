@@ -15,7 +15,7 @@ import pytest
 
 from photodesk.catalog import Catalog, photos
 from photodesk.config import Archive
-from photodesk.importer import import_paths
+from photodesk.ingest import import_paths
 
 pytestmark = pytest.mark.corpus
 FIELDS = (

@@ -19,10 +19,9 @@ from imagegen import (
     png_bytes,
     write,
 )
-from photodesk import importer
 from photodesk.catalog import photos
-from photodesk.importer import ImportOptions, import_paths
-from photodesk.notes import load_notes
+from photodesk.ingest import ImportOptions, import_paths, pool
+from photodesk.ingest.notes import load_notes
 
 
 def _count(catalog, table: str) -> int:
@@ -66,7 +65,7 @@ def test_second_run_adds_nothing_and_reads_nothing(catalog, batch, monkeypatch):
     def must_not_run(*args, **kwargs):
         raise AssertionError("a known file was read again")
 
-    monkeypatch.setattr(importer, "_run_jobs", must_not_run)
+    monkeypatch.setattr(pool, "run", must_not_run)
     s = import_paths(catalog, [str(batch)])
     assert (s.added, s.duplicates, s.failed) == (0, 3, 0)
     assert _count(catalog, "photos") == 3
@@ -265,7 +264,7 @@ def test_notes_never_overwrite_and_conflicting_dates_warn(catalog, tmp_path):
     write(tmp_path / "in" / "f.jpg", jpeg_bytes(seed=41, exif=exif_block()))
     import_paths(catalog, [str(tmp_path / "in")])
     pid = _photo(catalog, "f.jpg")["id"]
-    photos.set_caption(catalog.db, pid, "en", description="Desk's own caption")
+    photos.set_caption(catalog.db, pid, "en", {"description": "Desk's own caption"})
     notes = _notes(tmp_path, "file,caption,date,credit\nf.jpg,Partner's text,September 2019,P\n")
     s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(notes=notes))
     assert photos.captions(catalog.db, pid)["en"]["description"] == "Desk's own caption"
@@ -292,7 +291,7 @@ def test_json_notes(tmp_path):
 
 
 def test_unknown_note_column_is_refused(tmp_path):
-    from photodesk.notes import NotesError
+    from photodesk.ingest.notes import NotesError
 
     with pytest.raises(NotesError, match="unknown column 'captoin'"):
         _notes(tmp_path, "file,captoin\na.jpg,x\n")
@@ -332,14 +331,15 @@ def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
     """A worker killed by a decoder crash costs only that file, and it is named."""
     import crashy
     from photodesk.config import Archive
+    from photodesk.ingest.worker import Job
 
     jobs = []
     for i in range(7):
         name = "3_crash.jpg" if i == 3 else f"{i}.jpg"
         f = write(tmp_path / "in" / name, jpeg_bytes(seed=200 + i))
-        jobs.append(importer.Job(str(f), f.stat().st_size, 0, Archive(tmp_path), copy=False))
+        jobs.append(Job(str(f), f.stat().st_size, 0, Archive(tmp_path), copy=False))
     results = []
-    importer._run_jobs(jobs, 2, results.append, lambda: False, work=crashy.inspect)
+    pool.run(jobs, 2, results.append, lambda: False, work=crashy.inspect)
     assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]
     assert [r.status for r in results] == ["new"] * 3 + ["problem"] + ["new"] * 3
     assert "crashed" in results[3].reason
@@ -369,7 +369,7 @@ def test_notes_with_folders_tell_same_named_files_apart(catalog, tmp_path):
 
 
 def test_repeated_note_rows_and_headers_are_reported(catalog, tmp_path):
-    from photodesk.notes import NotesError
+    from photodesk.ingest.notes import NotesError
 
     write(tmp_path / "in" / "y.jpg", jpeg_bytes(seed=71))
     notes = _notes(tmp_path, "file,caption\ny.jpg,one\ny.jpg,two\n")

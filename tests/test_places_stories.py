@@ -51,7 +51,9 @@ def test_merge_moves_photos(catalog, add_photo):
     places.add(catalog.db, "Quanhe")
     places.add(catalog.db, "Quanhe crossing")
     pid = add_photo()
-    apply_edit(catalog.db, [pid], Edit(created_place="Quanhe crossing", shown_place="Quanhe"), "e")
+    apply_edit(
+        catalog.db, [pid], Edit({"created_place": "Quanhe crossing", "shown_place": "Quanhe"}), "e"
+    )
     assert places.merge(catalog.db, "Quanhe crossing", "Quanhe") == 1
     row = catalog.db["photos"].get(pid)
     target = places.find(catalog.db, "Quanhe")

@@ -40,7 +40,7 @@ settings.load_profile("default")
 @given(text=caption_text)
 def test_caption_round_trips_through_save_search_and_history(catalog, add_photo, text):
     pid = add_photo()
-    result = apply_edit(catalog.db, [pid], Edit(captions={"description": text}), "ed")
+    result = apply_edit(catalog.db, [pid], Edit({"description": text}), "ed")
     stored = photos.captions(catalog.db, pid)["en"]["description"]
     assert stored == (text or None) or text.startswith("=qh=")  # codes expand only when known
     change = history.for_photo(catalog.db, pid)[-1]

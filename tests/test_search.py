@@ -89,12 +89,12 @@ def test_other_fields_are_searched(catalog, story_photos, add_photo):
 def test_place_names_and_edits_stay_in_step(catalog, story_photos):
     ids = story_photos
     places.add(catalog.db, "Wonjong customs house", city="Rason", country="North Korea")
-    apply_edit(catalog.db, [ids["fence"]], Edit(shown_place="Wonjong customs house"), "ed")
+    apply_edit(catalog.db, [ids["fence"]], Edit({"shown_place": "Wonjong customs house"}), "ed")
     assert ids["fence"] in _find(catalog, "Rason")
     places.edit(catalog.db, "Wonjong customs house", city="Sonbong")
     assert _find(catalog, "Rason") == []
     assert _find(catalog, "Sonbong") == [ids["fence"]]
-    apply_edit(catalog.db, [ids["fence"]], Edit(captions={"description": "Double fence"}), "ed")
+    apply_edit(catalog.db, [ids["fence"]], Edit({"description": "Double fence"}), "ed")
     assert _find(catalog, "barbed") == []
     assert _find(catalog, "double") == [ids["fence"]]
 

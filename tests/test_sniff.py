@@ -1,5 +1,5 @@
 from imagegen import heic_bytes, jpeg_bytes, png_bytes
-from photodesk.sniff import sniff
+from photodesk.ingest.sniff import sniff
 
 
 def test_by_content_not_name():

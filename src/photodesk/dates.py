@@ -52,6 +52,17 @@ _PART_NAMES = {first: part for part, (first, _) in _PARTS.items()}
 _CLOCK_PRECISIONS = ("second", "minute")
 
 
+# The catalog columns one date is kept in.
+DATE_COLUMNS = (
+    "taken_start",
+    "taken_end",
+    "taken_precision",
+    "taken_text",
+    "taken_source",  # exif / metadata / caption / manual
+    "taken_offset",
+)
+
+
 class DateParseError(ValueError):
     """A date phrase that cannot be read without guessing."""
 
@@ -93,14 +104,8 @@ class TakenDate:
 
     def columns(self, source: str) -> dict[str, str | None]:
         """The catalog's taken_* columns for this date, saying where it came from."""
-        return {
-            "taken_start": self.start_iso,
-            "taken_end": self.end_iso,
-            "taken_precision": self.precision,
-            "taken_text": self.text,
-            "taken_source": source,
-            "taken_offset": self.offset,
-        }
+        values = (self.start_iso, self.end_iso, self.precision, self.text, source, self.offset)
+        return dict(zip(DATE_COLUMNS, values, strict=True))
 
     def __str__(self) -> str:
         return format_date(self)

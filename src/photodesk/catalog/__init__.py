@@ -3,16 +3,26 @@
 One `Catalog` per thread (SQLite connections are not shared across threads).
 The database runs in WAL mode with a busy timeout so the terminal UI can read
 while an import writes.
+
+The transaction rule: a public catalog function opens its own write
+transaction (nested in a caller's, it becomes a savepoint); a helper that
+expects the caller's transaction is private (`_name`). SQLite's own errors
+never leave a `with Catalog.open(...)` block: they become one-line
+`CatalogError`s, so the shells need not know SQLite.
 """
 
 from __future__ import annotations
 
 import sqlite3
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlite_utils import Database
 
-from photodesk.catalog.schema import migrations
+from photodesk.catalog import search, settings
+from photodesk.catalog.schema import known_migrations, migrations
 from photodesk.catalog.tx import write
 from photodesk.config import Archive
 from photodesk.errors import PhotodeskError
@@ -58,14 +68,16 @@ class Catalog:
             if create:
                 archive.ensure()
             db = Database(_connect(archive.db_path))
-            if db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
-                db.enable_wal()
+            _ensure_wal(db)
             _check_not_newer(db)
             if migrations.pending(db):
                 # Under the write lock, so two processes opening a new catalog
                 # at once cannot both migrate it; apply() re-checks what is pending.
                 with write(db):
                     migrations.apply(db)
+                    # Migrations are frozen SQL; the index they may have
+                    # reshaped is rebuilt by today's code.
+                    search._reindex_all(db)
             db.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise CatalogError(describe_sqlite_error(exc, archive.db_path)) from exc
@@ -73,14 +85,38 @@ class Catalog:
             raise CatalogError(f"cannot create the archive at {archive.root}: {exc}") from exc
         return cls(archive, db)
 
+    @classmethod
+    def open_readonly(cls, archive: Archive) -> Catalog | None:
+        """A read-only connection (for import workers), or None when there is no catalog."""
+        if not archive.db_path.exists():
+            return None
+        try:
+            conn = sqlite3.connect(
+                f"file:{archive.db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+            )
+        except sqlite3.Error:
+            return None
+        return cls(archive, Database(conn))
+
     def close(self) -> None:
         self.db.close()
 
     def __enter__(self) -> Catalog:
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, exc: BaseException | None, tb: object) -> None:
         self.close()
+        if isinstance(exc, sqlite3.Error):
+            # e.g. another process held the catalog past the busy timeout
+            raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
+
+    @contextmanager
+    def guard(self) -> Iterator[Catalog]:
+        """Within: SQLite's own errors become one-line `CatalogError`s, the catalog stays open."""
+        try:
+            yield self
+        except sqlite3.Error as exc:
+            raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
 
     @property
     def schema_version(self) -> int:
@@ -88,19 +124,31 @@ class Catalog:
 
     @property
     def default_language(self) -> str:
-        row = self.db.execute(
-            "SELECT value FROM settings WHERE key = 'default_language'"
-        ).fetchone()
-        return row[0] if row else "en"
+        return settings.default_language(self.db)
 
     def set_default_language(self, lang: str) -> None:
-        with write(self.db):
-            self.db["settings"].upsert({"key": "default_language", "value": lang}, pk="key")
+        settings.set_default_language(self.db, lang)
+
+
+def _ensure_wal(db: Database) -> None:
+    """Switch a new catalog to WAL, waiting out another process that is opening it too.
+
+    Changing the journal mode needs the database to itself, and SQLite reports
+    a busy database at once instead of honouring the busy timeout.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    while db.conn.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+        try:
+            db.conn.execute("PRAGMA journal_mode = wal")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _check_not_newer(db: Database) -> None:
     """Refuse a catalog a newer photodesk migrated: running old code on it could lose data."""
-    known = {m.name for m in migrations._migrations}
+    known = set(known_migrations())
     unknown = [m.name for m in migrations.applied(db) if m.name not in known]
     if unknown:
         raise CatalogError(

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
+from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 
 # A code is letters, digits, '-', '_' or '.', between equals signs.
@@ -28,11 +29,22 @@ def check_code(code: str) -> str:
 def add(db: Database, code: str, text: str) -> None:
     if not text.strip():
         raise CodeError(f"code {code!r} needs a replacement text")
-    db["codes"].upsert({"code": check_code(code), "text": text}, pk="code")
+    with write(db):
+        _upsert(db, {check_code(code): text})
+
+
+def _upsert(db: Database, codes: dict[str, str]) -> None:
+    db.conn.executemany(
+        "INSERT INTO codes (code, text) VALUES (?, ?) "
+        "ON CONFLICT (code) DO UPDATE SET text = excluded.text",
+        list(codes.items()),
+    )
 
 
 def remove(db: Database, code: str) -> bool:
-    return db.execute("DELETE FROM codes WHERE code = ?", [code.strip().strip("=")]).rowcount > 0
+    with write(db):
+        cursor = db.execute("DELETE FROM codes WHERE code = ?", [code.strip().strip("=")])
+        return cursor.rowcount > 0
 
 
 def all_codes(db: Database) -> dict[str, str]:
@@ -89,7 +101,8 @@ def import_file(db: Database, path: str | Path) -> int:
     codes = parse_photo_mechanic(text, source.name)
     if not codes:
         raise CodeError(f"{source.name} holds no code<TAB>text lines")
-    db["codes"].upsert_all([{"code": c, "text": t} for c, t in codes.items()], pk="code")
+    with write(db):
+        _upsert(db, codes)
     return len(codes)
 
 

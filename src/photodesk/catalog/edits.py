@@ -3,33 +3,27 @@
 Every field an editor changes goes through `apply_edit`, which expands code
 replacements, records old and new values under one change set, and keeps the
 search index in step. `undo` plays a change set backwards as a new change set.
+What a field is (per language or per photo, text, list, date, place, choice)
+comes from the field table; nothing here names a caption field.
 """
 
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from sqlite_utils import Database
 
 from photodesk.catalog import codes as code_table
-from photodesk.catalog import history, places, search
+from photodesk.catalog import history, places, search, settings
+from photodesk.catalog.sql import _column, _one, _update
 from photodesk.catalog.tx import write
-from photodesk.dates import DateParseError, parse_date
+from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
 from photodesk.errors import PhotodeskError
-from photodesk.fields import KINDS, PER_LANGUAGE, PER_PHOTO_TEXT, STATUSES
+from photodesk.fields import BY_NAME, EDITABLE, PER_LANGUAGE, Field
 from photodesk.language import LanguageError, normalize_lang
-
-PLACE_FIELDS = {"created_place": "created_place_id", "shown_place": "shown_place_id"}
-DATE_COLUMNS = (
-    "taken_start",
-    "taken_end",
-    "taken_precision",
-    "taken_text",
-    "taken_source",
-    "taken_offset",
-)
 
 
 class EditError(PhotodeskError):
@@ -38,33 +32,24 @@ class EditError(PhotodeskError):
 
 @dataclass
 class Edit:
-    """What to change; None leaves a field alone, "" (or []) clears it."""
+    """What to change, by field name (fields.EDITABLE).
 
+    A value of None leaves a field alone; "" (or [] for keywords) clears it.
+    Keywords are a list; a date is a phrase ("late July 2023"); a place is a
+    name or id from the gazetteer.
+    """
+
+    values: dict[str, Any] = field(default_factory=dict)
     lang: str | None = None
-    captions: dict[str, str | None] = field(default_factory=dict)  # PER_LANGUAGE
-    text: dict[str, str | None] = field(default_factory=dict)  # PER_PHOTO_TEXT
-    keywords: list[str] | None = None
-    kind: str | None = None
-    status: str | None = None
-    date: str | None = None
-    created_place: str | None = None
-    shown_place: str | None = None
+
+    def changes(self) -> dict[str, Any]:
+        return {k: v for k, v in self.values.items() if v is not None}
 
     def is_empty(self) -> bool:
-        return not (self.captions or self.text) and all(
-            v is None
-            for v in (
-                self.keywords,
-                self.kind,
-                self.status,
-                self.date,
-                self.created_place,
-                self.shown_place,
-            )
-        )
+        return not self.changes()
 
     def has_per_language(self) -> bool:
-        return any(v is not None for v in self.captions.values())
+        return any(k in PER_LANGUAGE for k in self.changes())
 
 
 @dataclass
@@ -76,31 +61,13 @@ class EditResult:
     warnings: list[str] = field(default_factory=list)
 
 
-# IPTC-IIM dataset limits in bytes. XMP has none, so the text is kept whole;
-# the editor is told now rather than finding a clipped by-line in an export.
-IIM_LIMITS = {
-    "headline": 256,
-    "title": 64,
-    "description": 2000,
-    "creator": 32,
-    "creator_title": 32,
-    "credit": 32,
-    "source": 32,
-    "copyright": 128,
-    "job_id": 32,
-    "instructions": 256,
-    "caption_writer": 32,
-    "keywords": 64,
-}
-
-
-def _iim_warning(name: str, value: str | None) -> str | None:
-    limit = IIM_LIMITS.get(name)
+def _iim_warning(f: Field, value: str | None) -> str | None:
+    """IIM clips at a byte limit and XMP does not: tell the editor now, keep the text whole."""
     size = len(value.encode("utf-8")) if value else 0
-    if limit is None or size <= limit:
+    if f.iim_limit is None or size <= f.iim_limit:
         return None
     return (
-        f"{name} is {size} bytes in UTF-8 and IPTC-IIM holds {limit}; it is kept whole "
+        f"{f.name} is {size} bytes in UTF-8 and IPTC-IIM holds {f.iim_limit}; it is kept whole "
         "(XMP has no limit), and IIM exports will say so"
     )
 
@@ -112,63 +79,82 @@ def _date_state(row: dict[str, Any]) -> str | None:
 
 
 def date_columns(state: str | None) -> dict[str, Any]:
+    """The taken_* columns a date's history value stands for."""
     values = json.loads(state) if state else {}
     return {c: values.get(c) for c in DATE_COLUMNS}
-
-
-def _photo(db: Database, photo_id: int) -> dict[str, Any]:
-    cursor = db.execute("SELECT * FROM photos WHERE id = ?", [photo_id])
-    row = cursor.fetchone()
-    if row is None:
-        raise EditError(f"no photo with id {photo_id}")
-    return dict(zip([d[0] for d in cursor.description], row, strict=True))
-
-
-def _caption(db: Database, photo_id: int, lang: str) -> dict[str, str | None]:
-    row = db.execute(
-        "SELECT headline, title, description FROM captions WHERE photo_id = ? AND lang = ?",
-        [photo_id, lang],
-    ).fetchone()
-    return dict(zip(PER_LANGUAGE, row or (None, None, None), strict=True))
 
 
 def _clean(value: str | None) -> str | None:
     return value if value else None  # "" clears: stored as NULL, never as an empty string
 
 
-def _resolve(db: Database, edit: Edit) -> dict[str, Any]:
-    """Validate everything before anything is written; return the derived values."""
-    out: dict[str, Any] = {}
-    if edit.kind is not None and edit.kind not in KINDS:
-        raise EditError(f"kind {edit.kind!r} is not one of {', '.join(KINDS)}")
-    if edit.status is not None and edit.status not in STATUSES:
-        raise EditError(f"status {edit.status!r} is not one of {', '.join(STATUSES)}")
-    for name in list(edit.captions) + list(edit.text):
-        if name not in PER_LANGUAGE + PER_PHOTO_TEXT:
-            raise EditError(f"{name!r} is not a caption field")
-    if edit.date is not None:
-        if edit.date.strip():
-            try:
-                taken = parse_date(edit.date)
-            except DateParseError as exc:
-                raise EditError(str(exc)) from exc
-            out["date"] = json.dumps(taken.columns("manual"), ensure_ascii=False)
-        else:
-            out["date"] = None
-    for name in PLACE_FIELDS:
-        value = getattr(edit, name)
-        if value is None:
-            continue
+class _Expander:
+    """Code replacements (=qh=) in typed text, remembering the codes nobody defined."""
+
+    def __init__(self, db: Database):
+        self.codes = code_table.all_codes(db)
+        self.unknown: list[str] = []
+
+    def __call__(self, value: str | None) -> str | None:
+        if not value:
+            return _clean(value)
+        text, missing = code_table.expand(value, self.codes)
+        self.unknown.extend(m for m in missing if m not in self.unknown)
+        return text
+
+
+def _stored(db: Database, f: Field, value: Any, expand: Callable[[str | None], str | None]) -> Any:
+    """Validate one field's new value and turn it into what history and the catalog keep."""
+    if f.type == "text":
+        return expand(value)
+    if f.type == "list":
+        words = (expand(str(k).strip()) for k in value)
+        kept = list(dict.fromkeys(k for k in words if k))
+        return json.dumps(kept, ensure_ascii=False) if kept else None
+    if f.type == "choice":
+        if value not in f.choices:
+            raise EditError(f"{f.name} {value!r} is not one of {', '.join(f.choices)}")
+        return value
+    if f.type == "date":
         if not value.strip():
-            out[name] = None
-            continue
-        place_id = places.lookup(db, value)
-        if place_id is None:
-            raise EditError(
-                f"no place named {value!r}; add it first with: photodesk place add {value!r}"
-            )
-        out[name] = str(place_id)
-    return out
+            return None
+        try:
+            return json.dumps(parse_date(value).columns("manual"), ensure_ascii=False)
+        except DateParseError as exc:
+            raise EditError(str(exc)) from exc
+    # a place
+    if not value.strip():
+        return None
+    place_id = places.lookup(db, value)
+    if place_id is None:
+        raise EditError(
+            f"no place named {value!r}; add it first with: photodesk place add {value!r}"
+        )
+    return str(place_id)
+
+
+def _warnings(f: Field, stored: Any) -> list[str]:
+    texts = json.loads(stored) if f.type == "list" and stored else [stored]
+    return [w for w in (_iim_warning(f, t) for t in texts if f.type in ("text", "list")) if w]
+
+
+def _current(row: dict[str, Any], caption: dict[str, Any], f: Field) -> Any:
+    """A field's value as history keeps it, from the photo row and its caption."""
+    if f.scope == "language":
+        return caption.get(f.name)
+    if f.type == "date":
+        return _date_state(row)
+    if f.type == "place":
+        value = row[f"{f.name}_id"]
+        return str(value) if value is not None else None
+    return row[f.name]
+
+
+def _lang(db: Database, edit: Edit) -> str:
+    try:
+        return normalize_lang(edit.lang) if edit.lang else settings.default_language(db)
+    except LanguageError as exc:
+        raise EditError(str(exc)) from exc
 
 
 def apply_edit(
@@ -177,104 +163,98 @@ def apply_edit(
     edit: Edit,
     user: str,
     summary: str = "edit",
-    default_lang: str = "en",
 ) -> EditResult:
-    """Apply one edit to one or many photos as a single change set and transaction."""
-    if edit.is_empty():
+    """Apply one edit to one or many photos as a single change set and transaction.
+
+    Per-language fields go into `edit.lang`, or the archive's default language.
+    """
+    changes = edit.changes()
+    if not changes:
         raise EditError("nothing to change: give at least one field")
+    unknown_fields = [k for k in changes if k not in EDITABLE]
+    if unknown_fields:
+        raise EditError(f"{unknown_fields[0]!r} is not a caption field")
     if len(photo_ids) > 1 and edit.has_per_language():
         raise EditError(
             "headline, title and caption differ per photo: edit them one photo at a time"
         )
-    try:
-        lang = normalize_lang(edit.lang) if edit.lang else default_lang
-    except LanguageError as exc:
-        raise EditError(str(exc)) from exc
-    known_codes = code_table.all_codes(db)
-    unknown: list[str] = []
-
-    def expand(value: str | None) -> str | None:
-        if not value:
-            return _clean(value)
-        text, missing = code_table.expand(value, known_codes)
-        unknown.extend(m for m in missing if m not in unknown)
-        return text
-
-    captions = {k: expand(v) for k, v in edit.captions.items() if v is not None}
-    text = {k: expand(v) for k, v in edit.text.items() if v is not None}
-    keywords = None
-    if edit.keywords is not None:
-        expanded = (expand(k.strip()) for k in edit.keywords)
-        keywords = json.dumps(list(dict.fromkeys(k for k in expanded if k)), ensure_ascii=False)
-    warnings = [w for w in (_iim_warning(n, v) for n, v in {**captions, **text}.items()) if w]
-    if keywords is not None:
-        warnings += [w for w in (_iim_warning("keywords", k) for k in json.loads(keywords)) if w]
-    fields_changed = 0
-    photos_changed = 0
+    fields_changed = photos_changed = 0
     with write(db):
-        resolved = _resolve(db, edit)
-        for photo_id in photo_ids:
-            _photo(db, photo_id)  # a missing id fails the whole edit
-        change_set = history.open_change_set(db, user, summary)
-        for photo_id in photo_ids:
-            row = _photo(db, photo_id)
-            changes: list[tuple[str, str | None, Any, Any]] = []
-            current = _caption(db, photo_id, lang)
-            for name, value in captions.items():
-                changes.append((name, lang, current[name], value))
-            for name, value in text.items():
-                changes.append((name, None, row[name], value))
-            if keywords is not None:
-                new_kw = None if keywords == "[]" else keywords
-                changes.append(("keywords", None, row["keywords"], new_kw))
-            if edit.kind is not None:
-                changes.append(("kind", None, row["kind"], edit.kind))
-            if edit.status is not None:
-                changes.append(("status", None, row["status"], edit.status))
-            if "date" in resolved:
-                changes.append(("date", None, _date_state(row), resolved["date"]))
-            for name, column in PLACE_FIELDS.items():
-                if name in resolved:
-                    old = str(row[column]) if row[column] is not None else None
-                    changes.append((name, None, old, resolved[name]))
-            real = [c for c in changes if c[2] != c[3]]
-            for name, field_lang, old, new in real:
-                _write(db, photo_id, name, field_lang, new)
-                history.record(db, change_set, photo_id, name, field_lang, old, new)
-            if real:
+        lang = _lang(db, edit)
+        expand = _Expander(db)
+        new = {name: _stored(db, BY_NAME[name], value, expand) for name, value in changes.items()}
+        warnings = [w for name, value in new.items() for w in _warnings(BY_NAME[name], value)]
+        rows = {}
+        for photo_id in photo_ids:  # a missing id fails the whole edit
+            rows[photo_id] = _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id])
+            if rows[photo_id] is None:
+                raise EditError(f"no photo with id {photo_id}")
+        change_set = history._open_change_set(db, user, summary)
+        for photo_id, row in rows.items():
+            changed = _apply_one(db, change_set, photo_id, row or {}, lang, new)
+            if changed:
                 photos_changed += 1
-                fields_changed += len(real)
-                search.reindex(db, [photo_id])
+                fields_changed += changed
+                search._reindex(db, [photo_id], {photo_id: row or {}})
         if not fields_changed:
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
-            return EditResult(None, 0, 0, unknown, warnings)
-    return EditResult(change_set, photos_changed, fields_changed, unknown, warnings)
+            return EditResult(None, 0, 0, expand.unknown, warnings)
+    return EditResult(change_set, photos_changed, fields_changed, expand.unknown, warnings)
 
 
-def _write(db: Database, photo_id: int, name: str, lang: str | None, value: Any) -> None:
-    if name in PER_LANGUAGE:
+def _apply_one(
+    db: Database, change_set: int, photo_id: int, row: dict[str, Any], lang: str, new: dict
+) -> int:
+    """Write one photo's part of an edit; keeps `row` current for reindexing. Returns the count."""
+    caption = _caption(db, photo_id, lang) if any(n in PER_LANGUAGE for n in new) else {}
+    changed = 0
+    for name, value in new.items():
+        f = BY_NAME[name]
+        old = _current(row, caption, f)
+        if old == value:
+            continue
+        row.update(_write(db, photo_id, f, lang, value))
+        field_lang = lang if f.scope == "language" else None
+        history._record(db, change_set, photo_id, name, field_lang, old, value)
+        changed += 1
+    return changed
+
+
+def _caption(db: Database, photo_id: int, lang: str) -> dict[str, Any]:
+    found = _one(
+        db,
+        f"SELECT {', '.join(PER_LANGUAGE)} FROM captions WHERE photo_id = ? AND lang = ?",
+        [photo_id, lang],
+    )
+    return found or dict.fromkeys(PER_LANGUAGE)
+
+
+def _write(db: Database, photo_id: int, f: Field, lang: str | None, value: Any) -> dict[str, Any]:
+    """Store one field's value; returns the photo columns that changed."""
+    if f.scope == "language":
+        # One statement makes the caption row and sets the field; a language
+        # with nothing left in it is no caption at all (and undo of a first
+        # caption leaves no trace of the language).
         db.execute(
-            "INSERT INTO captions (photo_id, lang) VALUES (?, ?) "
-            "ON CONFLICT (photo_id, lang) DO NOTHING",
-            [photo_id, lang],
+            f"INSERT INTO captions (photo_id, lang, {f.name}) VALUES (?, ?, ?) "
+            f"ON CONFLICT (photo_id, lang) DO UPDATE SET {f.name} = excluded.{f.name}",
+            [photo_id, lang, value],
         )
-        db.execute(
-            f"UPDATE captions SET [{name}] = ? WHERE photo_id = ? AND lang = ?",
-            [value, photo_id, lang],
-        )
-        # A language with nothing left in it is no caption at all (and undo of a
-        # first caption leaves no trace of the language).
-        db.execute(
-            "DELETE FROM captions WHERE photo_id = ? AND lang = ? AND headline IS NULL "
-            "AND title IS NULL AND description IS NULL",
-            [photo_id, lang],
-        )
-    elif name == "date":
-        db["photos"].update(photo_id, date_columns(value))
-    elif name in PLACE_FIELDS:
-        db["photos"].update(photo_id, {PLACE_FIELDS[name]: int(value) if value else None})
+        if value is None:
+            db.execute(
+                "DELETE FROM captions WHERE photo_id = ? AND lang = ? AND "
+                + " AND ".join(f"{n} IS NULL" for n in PER_LANGUAGE),
+                [photo_id, lang],
+            )
+        return {}
+    if f.type == "date":
+        columns = date_columns(value)
+    elif f.type == "place":
+        columns = {f"{f.name}_id": int(value) if value else None}
     else:
-        db["photos"].update(photo_id, {name: value})
+        columns = {f.name: value}
+    _update(db, "photos", photo_id, columns)
+    return columns
 
 
 def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int] | None:
@@ -289,58 +269,47 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
             return None
         already = _undone_photos(db, target)
         entries = [e for e in history.entries(db, target, photo_id) if e["photo_id"] not in already]
-        new_set = history.open_change_set(db, user, f"undo of change set {target}", undoes=target)
+        new_set = history._open_change_set(db, user, f"undo of change set {target}", undoes=target)
         touched: set[int] = set()
         for e in entries:  # newest first, so repeated edits of one field unwind in order
-            pid = e["photo_id"]
             if e["field"] == "place":  # a merged-away place comes back before its photos
-                places.restore(db, e["old"])
-                history.record(db, new_set, None, "place", None, None, e["old"])
+                places._restore(db, e["old"])
+                history._record(db, new_set, None, "place", None, None, e["old"])
                 continue
-            if e["field"] in PER_LANGUAGE:
-                current = _caption(db, pid, e["lang"])[e["field"]]
-            elif e["field"] == "date":
-                current = _date_state(_photo(db, pid))
-            elif e["field"] in PLACE_FIELDS:
-                value = _photo(db, pid)[PLACE_FIELDS[e["field"]]]
-                current = str(value) if value is not None else None
-            else:
-                current = _photo(db, pid)[e["field"]]
-            if (
-                e["field"] in PLACE_FIELDS
-                and e["old"]
-                and not db["places"].count_where("id = ?", [int(e["old"])])
-            ):
-                raise EditError(
-                    f"cannot undo: place {e['old']} of photo {pid} has since been merged away"
-                )
-            _write(db, pid, e["field"], e["lang"], e["old"])
-            history.record(db, new_set, pid, e["field"], e["lang"], current, e["old"])
-            touched.add(pid)
+            _undo_entry(db, new_set, e)
+            touched.add(e["photo_id"])
         # Undoing one photo's part of a batch leaves the rest of it undoable; the
         # change set counts as undone once every photo's part is.
         if _undone_photos(db, target) >= _photos_in(db, target):
-            db["change_sets"].update(target, {"undone_by": new_set})
-        search.reindex(db, sorted(p for p in touched if p is not None))
+            _update(db, "change_sets", target, {"undone_by": new_set})
+        search._reindex(db, sorted(touched))
     return target, new_set
 
 
+def _undo_entry(db: Database, new_set: int, e: dict[str, Any]) -> None:
+    f, pid = BY_NAME[e["field"]], e["photo_id"]
+    row = _one(db, "SELECT * FROM photos WHERE id = ?", [pid]) or {}
+    caption = _caption(db, pid, e["lang"]) if f.scope == "language" else {}
+    current = _current(row, caption, f)
+    if f.type == "place" and e["old"] and places.get(db, int(e["old"])) is None:
+        raise EditError(f"cannot undo: place {e['old']} of photo {pid} has since been merged away")
+    _write(db, pid, f, e["lang"], e["old"])
+    history._record(db, new_set, pid, e["field"], e["lang"], current, e["old"])
+
+
 def _photos_in(db: Database, change_set: int) -> set[int]:
-    return {
-        r[0]
-        for r in db.execute(
-            "SELECT DISTINCT photo_id FROM history WHERE change_set = ?", [change_set]
-        ).fetchall()
-    }
+    return set(
+        _column(db, "SELECT DISTINCT photo_id FROM history WHERE change_set = ?", [change_set])
+    )
 
 
 def _undone_photos(db: Database, change_set: int) -> set[int]:
     """Photos whose part of `change_set` a later undo has already reverted."""
-    return {
-        r[0]
-        for r in db.execute(
+    return set(
+        _column(
+            db,
             "SELECT DISTINCT h.photo_id FROM history h JOIN change_sets c ON c.id = h.change_set "
             "WHERE c.undoes = ?",
             [change_set],
-        ).fetchall()
-    }
+        )
+    )

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import getpass
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
+
+from photodesk.catalog import places
+from photodesk.catalog.sql import _insert, _rows, _value
+from photodesk.fields import BY_NAME
 
 
 def current_user(explicit: str | None = None) -> str:
@@ -19,18 +24,14 @@ def current_user(explicit: str | None = None) -> str:
         return "unknown"
 
 
-def open_change_set(db: Database, user: str, summary: str, undoes: int | None = None) -> int:
+def _open_change_set(db: Database, user: str, summary: str, undoes: int | None = None) -> int:
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return (
-        db["change_sets"]
-        .insert(  # type: ignore[return-value]
-            {"at": now, "user": user, "summary": summary, "undoes": undoes}
-        )
-        .last_pk
+    return _insert(
+        db, "change_sets", {"at": now, "user": user, "summary": summary, "undoes": undoes}
     )
 
 
-def record(
+def _record(
     db: Database,
     change_set: int,
     photo_id: int | None,  # None: a change to the gazetteer itself (a merged-away place)
@@ -39,7 +40,9 @@ def record(
     old: str | None,
     new: str | None,
 ) -> None:
-    db["history"].insert(
+    _insert(
+        db,
+        "history",
         {
             "change_set": change_set,
             "photo_id": photo_id,
@@ -47,7 +50,7 @@ def record(
             "lang": lang,
             "old": old,
             "new": new,
-        }
+        },
     )
 
 
@@ -68,15 +71,29 @@ class Change:
 def for_photo(db: Database, photo_id: int) -> list[Change]:
     # undone_by: the undo that reverted this photo's part, even when the rest of
     # a batch still stands.
-    rows = db.execute(
+    rows = _rows(
+        db,
         "SELECT h.change_set, c.at, c.user, h.photo_id, h.field, h.lang, h.old, h.new, "
         "(SELECT u.id FROM change_sets u JOIN history hu ON hu.change_set = u.id "
-        " WHERE u.undoes = c.id AND hu.photo_id = h.photo_id LIMIT 1), c.undoes "
+        " WHERE u.undoes = c.id AND hu.photo_id = h.photo_id LIMIT 1) AS undone_by, c.undoes "
         "FROM history h JOIN change_sets c ON c.id = h.change_set "
         "WHERE h.photo_id = ? ORDER BY h.change_set, h.id",
         [photo_id],
-    ).fetchall()
-    return [Change(*r) for r in rows]
+    )
+    return [Change(**r) for r in rows]
+
+
+def display_value(db: Database, field: str, value: str | None) -> str:
+    """A history value as an editor reads it: a date's phrase, a place's name, ∅ for nothing."""
+    if value is None:
+        return "∅"
+    kind = BY_NAME[field].type if field in BY_NAME else "text"
+    if kind == "date":
+        return json.loads(value).get("taken_text") or "?"
+    if kind == "place":
+        place = places.get(db, int(value))
+        return place["name"] if place else f"place {value}"
+    return value
 
 
 def last_undoable(db: Database, photo_id: int | None = None) -> int | None:
@@ -100,8 +117,7 @@ def last_undoable(db: Database, photo_id: int | None = None) -> int | None:
             "ORDER BY c.id DESC LIMIT 1"
         )
         params = [photo_id, photo_id]
-    row = db.execute(sql, params).fetchone()
-    return row[0] if row else None
+    return _value(db, sql, params)
 
 
 def entries(db: Database, change_set: int, photo_id: int | None = None) -> list[dict[str, Any]]:
@@ -110,6 +126,4 @@ def entries(db: Database, change_set: int, photo_id: int | None = None) -> list[
     if photo_id is not None:
         sql += " AND photo_id = ?"
         params.append(photo_id)
-    cursor = db.execute(sql + " ORDER BY id DESC", params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    return _rows(db, sql + " ORDER BY id DESC", params)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
 from sqlite_utils import Database
 
-from photodesk.catalog.schema import PHOTO_COLUMNS
+from photodesk.catalog import places
+from photodesk.catalog.sql import _column, _insert, _one, _rows, _update, _value
+from photodesk.catalog.tx import write
 from photodesk.fields import PER_LANGUAGE
 
 # The public shape of a photo in `list --json` / `show --json`; names are an interface.
@@ -26,41 +29,102 @@ LEFT JOIN places sp ON sp.id = p.shown_place_id
 
 
 def sha_exists(db: Database, sha256: str) -> int | None:
-    row = db.execute("SELECT id FROM photos WHERE sha256 = ?", [sha256]).fetchone()
-    return row[0] if row else None
+    value = _value(db, "SELECT id FROM photos WHERE sha256 = ?", [sha256])
+    return int(value) if value is not None else None
 
 
-def insert(db: Database, row: dict[str, Any]) -> int:
-    """Insert one photo row; the caller holds the transaction."""
-    clean = {k: v for k, v in row.items() if k in PHOTO_COLUMNS and k != "id"}
+def exists(db: Database, photo_id: int) -> bool:
+    return _value(db, "SELECT 1 FROM photos WHERE id = ?", [photo_id]) is not None
+
+
+def row(db: Database, photo_id: int) -> dict[str, Any] | None:
+    """The photo's own columns as stored (keywords as their JSON text)."""
+    return _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id])
+
+
+def _columns(db: Database) -> set[str]:
+    return set(_column(db, "SELECT name FROM pragma_table_info('photos')"))
+
+
+def _clean_row(db: Database, values: dict[str, Any]) -> dict[str, Any]:
+    known = _columns(db)
+    clean = {k: v for k, v in values.items() if k in known and k != "id"}
     if isinstance(clean.get("keywords"), list):
-        clean["keywords"] = json.dumps(clean["keywords"], ensure_ascii=False)
-    return db["photos"].insert(clean).last_pk  # type: ignore[return-value]
+        words = clean["keywords"]
+        clean["keywords"] = json.dumps(words, ensure_ascii=False) if words else None
+    return clean
 
 
-def update_fields(db: Database, photo_id: int, values: dict[str, Any]) -> None:
-    clean = {k: v for k, v in values.items() if k in PHOTO_COLUMNS and k != "id"}
+def _insert_photo(db: Database, values: dict[str, Any]) -> int:
+    return _insert(db, "photos", _clean_row(db, values))
+
+
+def _set_caption(db: Database, photo_id: int, lang: str, values: dict[str, str | None]) -> None:
+    names = [k for k in values if k in PER_LANGUAGE]
+    if not names:
+        return
+    db.execute(
+        f"INSERT INTO captions (photo_id, lang, {', '.join(names)}) "
+        f"VALUES (?, ?{', ?' * len(names)}) ON CONFLICT (photo_id, lang) DO UPDATE SET "
+        + ", ".join(f"{k} = excluded.{k}" for k in names),
+        [photo_id, lang, *(values[k] for k in names)],
+    )
+
+
+def add(
+    db: Database,
+    values: dict[str, Any],
+    captions: dict[str, dict[str, str]] | None = None,
+    shown_place: dict[str, str] | None = None,
+) -> tuple[int, bool]:
+    """Catalogue a photo (its row, captions and the place its metadata names).
+
+    Returns (id, added): the same bytes already catalogued, perhaps by another
+    import a moment ago, give that photo's id and False.
+    """
+    with write(db):
+        existing = sha_exists(db, values["sha256"])
+        if existing is not None:
+            return existing, False
+        try:
+            photo_id = _insert_photo(db, values)
+        except sqlite3.IntegrityError:
+            # The same bytes, stored by another import since the check above.
+            existing = sha_exists(db, values["sha256"])
+            if existing is None:
+                raise
+            return existing, False
+        for lang, texts in (captions or {}).items():
+            _set_caption(db, photo_id, lang, dict(texts))
+        if shown_place:
+            name = places.name_for(shown_place)
+            if name:
+                place_id, _ = places._find_or_create(db, name, **shown_place)
+                _update(db, "photos", photo_id, {"shown_place_id": place_id})
+        return photo_id, True
+
+
+def update(db: Database, photo_id: int, values: dict[str, Any]) -> None:
+    """Write photo columns without history (import only: the editor goes through edits)."""
+    clean = _clean_row(db, values)
     if clean:
-        db["photos"].update(photo_id, clean)
+        with write(db):
+            _update(db, "photos", photo_id, clean)
 
 
-def set_caption(db: Database, photo_id: int, lang: str, **fields: str | None) -> None:
-    values = {k: v for k, v in fields.items() if k in PER_LANGUAGE}
-    db["captions"].upsert({"photo_id": photo_id, "lang": lang, **values}, pk=("photo_id", "lang"))
+def set_caption(db: Database, photo_id: int, lang: str, values: dict[str, str | None]) -> None:
+    """Write caption fields of one language without history (import only)."""
+    with write(db):
+        _set_caption(db, photo_id, lang, values)
 
 
 def captions(db: Database, photo_id: int) -> dict[str, dict[str, str | None]]:
-    rows = db.execute(
-        "SELECT lang, headline, title, description FROM captions WHERE photo_id = ? ORDER BY lang",
+    found = _rows(
+        db,
+        f"SELECT lang, {', '.join(PER_LANGUAGE)} FROM captions WHERE photo_id = ? ORDER BY lang",
         [photo_id],
-    ).fetchall()
-    return {lang: {"headline": h, "title": t, "description": d} for lang, h, t, d in rows}
-
-
-def _rows(db: Database, sql: str, params: dict[str, Any] | list[Any]) -> list[dict[str, Any]]:
-    cursor = db.execute(sql, params)
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
+    )
+    return {r.pop("lang"): r for r in found}
 
 
 def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
@@ -68,25 +132,20 @@ def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
     if not found:
         return None
     photo = found[0]
-    full = _rows(db, "SELECT * FROM photos WHERE id = ?", [photo_id])[0]
+    full = row(db, photo_id) or {}
     for key, value in full.items():
         photo.setdefault(key, value)
     photo["keywords"] = json.loads(full["keywords"]) if full["keywords"] else []
     photo["captions"] = captions(db, photo_id)
-    photo["stories"] = [
-        r[0]
-        for r in db.execute(
-            "SELECT s.name FROM story_photos sp JOIN stories s ON s.id = sp.story_id "
-            "WHERE sp.photo_id = ? ORDER BY s.name",
-            [photo_id],
-        ).fetchall()
-    ]
-    photo["source_paths"] = [
-        r[0]
-        for r in db.execute(
-            "SELECT path FROM source_files WHERE photo_id = ? ORDER BY path", [photo_id]
-        ).fetchall()
-    ]
+    photo["stories"] = _column(
+        db,
+        "SELECT s.name FROM story_photos sp JOIN stories s ON s.id = sp.story_id "
+        "WHERE sp.photo_id = ? ORDER BY s.name",
+        [photo_id],
+    )
+    photo["source_paths"] = _column(
+        db, "SELECT path FROM source_files WHERE photo_id = ? ORDER BY path", [photo_id]
+    )
     return photo
 
 
@@ -102,7 +161,7 @@ class PhotoFilter:
     limit: int | None = None
 
 
-def conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
+def _conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
     """SQL conditions on photos aliased `p`, and their parameters."""
     where: list[str] = []
     params: dict[str, Any] = {}
@@ -133,7 +192,7 @@ def conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
 
 def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
     """Photos by date (ranges by their start, undated last), or in story order."""
-    where, params = conditions(f)
+    where, params = _conditions(f)
     params["lang"] = lang
     sql = SUMMARY_SQL
     order = "p.taken_start IS NULL, p.taken_start, p.id"

@@ -13,10 +13,17 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.sql import _insert, _one, _rows, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
+from photodesk.fields import PLACE_PARTS, where
 
-DETAILS = ("sublocation", "city", "province", "country", "country_code", "latitude", "longitude")
+DETAILS = (*PLACE_PARTS, "latitude", "longitude")
+# The parts a place's name is made of when a file's metadata names it, and
+# that search finds it by.
+_NAMED_BY = tuple(f.name for f in where(scope="place", has="search"))
+# The fields that refer to a place; each is stored as `<name>_id` on the photo.
+REFERENCES = tuple(f.name for f in where(type="place"))
 EARTH_RADIUS_KM = 6371.0088
 _ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²" or "٣" are names, not ids
 
@@ -26,19 +33,32 @@ class PlaceError(PhotodeskError):
 
 
 def find(db: Database, name: str) -> int | None:
-    row = db.execute(
-        "SELECT id FROM places WHERE name = ? COLLATE NOCASE", [name.strip()]
-    ).fetchone()
-    return row[0] if row else None
+    return _value(db, "SELECT id FROM places WHERE name = ? COLLATE NOCASE", [name.strip()])
 
 
 def lookup(db: Database, name_or_id: str | int) -> int | None:
     """A place by name (any case) or by id."""
     found = find(db, str(name_or_id))
     if found is None and _ID.fullmatch(str(name_or_id).strip()):
-        row = db.execute("SELECT id FROM places WHERE id = ?", [int(name_or_id)]).fetchone()
-        found = row[0] if row else None
+        found = _value(db, "SELECT id FROM places WHERE id = ?", [int(name_or_id)])
     return found
+
+
+def get(db: Database, place_id: int) -> dict[str, Any] | None:
+    return _one(db, "SELECT * FROM places WHERE id = ?", [place_id])
+
+
+def name_for(parts: dict[str, str]) -> str | None:
+    """A name for a place a file's metadata describes: "Quanhe, Hunchun, Jilin, China"."""
+    return ", ".join(parts[k] for k in _NAMED_BY if parts.get(k)) or None
+
+
+def describe(db: Database, place_id: int | None) -> list[str]:
+    """The place's name and the parts of its hierarchy, as search indexes them."""
+    place = get(db, place_id) if place_id else None
+    if place is None:
+        return []
+    return [place["name"], *(place[k] for k in _NAMED_BY if place.get(k))]
 
 
 def require(db: Database, name_or_id: str | int) -> int:
@@ -50,12 +70,16 @@ def require(db: Database, name_or_id: str | int) -> int:
 
 def find_or_create(db: Database, name: str, **details: object) -> tuple[int, bool]:
     """Return (id, created); a new place holds only what the caller knows."""
+    with write(db):
+        return _find_or_create(db, name, **details)
+
+
+def _find_or_create(db: Database, name: str, **details: object) -> tuple[int, bool]:
     existing = find(db, name)
     if existing is not None:
         return existing, False
-    values = {k: v for k, v in details.items() if v not in (None, "")}
-    pk = db["places"].insert({"name": name.strip(), **values}).last_pk
-    return pk, True  # type: ignore[return-value]
+    values = {k: v for k, v in details.items() if k in DETAILS and v not in (None, "")}
+    return _insert(db, "places", {"name": name.strip(), **values}), True
 
 
 def _check(details: dict[str, Any]) -> dict[str, Any]:
@@ -81,12 +105,12 @@ def add(db: Database, name: str, **details: Any) -> int:
         raise PlaceError(f"a place named {name!r} exists already (change it with place edit)")
     values = _check({k: v for k, v in details.items() if k in DETAILS and v is not None})
     with write(db):
-        return db["places"].insert({"name": name, **values}).last_pk  # type: ignore[return-value]
+        return _insert(db, "places", {"name": name, **values})
 
 
 def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **details: Any) -> int:
     """Change a place's details ("" clears one); returns the ids of photos that refer to it."""
-    from photodesk.catalog import search
+    from photodesk.catalog import search  # search indexes place names: it imports this module
 
     place_id = require(db, name_or_id)
     values = _check(
@@ -99,19 +123,19 @@ def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **det
             raise PlaceError(f"cannot rename to {new_name!r}: empty or already taken")
         values["name"] = new_name
     with write(db):
-        if values:
-            db["places"].update(place_id, values)
-        search.reindex(db, photos_at(db, place_id))
+        _update(db, "places", place_id, values)
+        search._reindex(db, photos_at(db, place_id))
     return place_id
 
 
 def photos_at(db: Database, place_id: int) -> list[int]:
     return [
-        r[0]
-        for r in db.execute(
+        r["id"]
+        for r in _rows(
+            db,
             "SELECT id FROM photos WHERE created_place_id = ? OR shown_place_id = ?",
             [place_id, place_id],
-        ).fetchall()
+        )
     ]
 
 
@@ -122,51 +146,48 @@ def merge(db: Database, source: str | int, target: str | int, user: str = "unkno
     place itself), so `undo` brings the place and its photos back. Past
     history is never rewritten.
     """
-    from photodesk.catalog import history, search
+    from photodesk.catalog import history, search  # both refer to places themselves
 
     source_id, target_id = require(db, source), require(db, target)
     if source_id == target_id:
         raise PlaceError("a place cannot be merged into itself")
     with write(db):
-        row = db["places"].get(source_id)
-        change_set = history.open_change_set(
-            db, user, f"merge place {row['name']!r} into {db['places'].get(target_id)['name']!r}"
+        row, target_row = get(db, source_id) or {}, get(db, target_id) or {}
+        change_set = history._open_change_set(
+            db, user, f"merge place {row['name']!r} into {target_row['name']!r}"
         )
         moved = photos_at(db, source_id)
         for photo_id in moved:
-            photo = db["photos"].get(photo_id)
-            for field, column in (
-                ("created_place", "created_place_id"),
-                ("shown_place", "shown_place_id"),
-            ):
+            photo = _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id]) or {}
+            for name in REFERENCES:
+                column = f"{name}_id"
                 if photo[column] == source_id:
-                    db["photos"].update(photo_id, {column: target_id})
-                    history.record(
-                        db, change_set, photo_id, field, None, str(source_id), str(target_id)
+                    _update(db, "photos", photo_id, {column: target_id})
+                    history._record(
+                        db, change_set, photo_id, name, None, str(source_id), str(target_id)
                     )
-        history.record(
+        history._record(
             db, change_set, None, "place", None, json.dumps(row, ensure_ascii=False), None
         )
         db.execute("DELETE FROM places WHERE id = ?", [source_id])
-        search.reindex(db, moved)
+        search._reindex(db, moved)
     return len(moved)
 
 
-def restore(db: Database, snapshot: str) -> None:
+def _restore(db: Database, snapshot: str) -> None:
     """Bring back a merged-away place exactly as it was (undo of a merge)."""
     row = json.loads(snapshot)
     if find(db, row["name"]) is not None:
         raise PlaceError(f"cannot restore place {row['name']!r}: a place of that name exists again")
-    db["places"].insert(row)
+    _insert(db, "places", row)
 
 
 def listing(db: Database) -> list[dict[str, Any]]:
-    cursor = db.execute(
+    return _rows(
+        db,
         "SELECT p.*, (SELECT count(*) FROM photos f WHERE f.created_place_id = p.id "
-        "OR f.shown_place_id = p.id) AS photos FROM places p ORDER BY p.name COLLATE NOCASE"
+        "OR f.shown_place_id = p.id) AS photos FROM places p ORDER BY p.name COLLATE NOCASE",
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:

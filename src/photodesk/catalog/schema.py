@@ -1,8 +1,11 @@
 """The catalog's schema, as an ordered list of migrations that run on open.
 
-Never edit a migration that has shipped: add a new one. Each runs in one
-transaction with the record of it having run, so a crash mid-migration
-leaves the previous schema intact.
+Never edit a migration that has shipped: add a new one. A migration is frozen
+history: it runs fixed statements and never calls today's code (whose tables
+and columns may since have changed). Each runs in one transaction with the
+record of it having run, so a crash mid-migration leaves the previous schema
+intact. Derived data (the search index) is rebuilt by `Catalog.open` after
+pending migrations have run.
 """
 
 from __future__ import annotations
@@ -12,47 +15,10 @@ from sqlite_utils.migrations import Migrations
 
 migrations = Migrations("photodesk")
 
-PHOTO_COLUMNS = {
-    "id": int,
-    "sha256": str,
-    "kind": str,  # photo / map / graphic
-    "file_name": str,
-    "file_size": int,
-    "format": str,
-    "width": int,
-    "height": int,
-    "orientation": int,
-    "camera_make": str,
-    "camera_model": str,
-    "lens_model": str,
-    "body_serial": str,  # sensitive: identifies the partner's camera
-    "gps_lat": float,  # sensitive: where the partner stood
-    "gps_lon": float,
-    "gps_alt": float,
-    "taken_start": str,  # naive local ISO, inclusive
-    "taken_end": str,
-    "taken_precision": str,
-    "taken_text": str,
-    "taken_source": str,  # exif / metadata / caption / manual
-    "taken_offset": str,  # UTC offset the camera gave, e.g. +08:00
-    "creator": str,
-    "creator_title": str,
-    "credit": str,
-    "source": str,
-    "copyright": str,
-    "job_id": str,
-    "instructions": str,
-    "caption_writer": str,
-    "keywords": str,  # JSON list
-    "status": str,  # new / captioned / checked
-    "created_place_id": int,
-    "shown_place_id": int,
-    "original_path": str,  # relative to the archive when copied, absolute when in place
-    "thumb_path": str,
-    "phash": str,
-    "import_run_id": int,
-    "imported_at": str,
-}
+
+def known_migrations() -> list[str]:
+    """The names of every migration this photodesk knows, oldest first."""
+    return [m.name for m in migrations.pending(Database(memory=True))]
 
 
 @migrations()
@@ -65,7 +31,7 @@ def m001_initial(db: Database) -> None:
         "latitude FLOAT, longitude FLOAT)"
     )
     db.execute("CREATE UNIQUE INDEX idx_places_name ON places (name COLLATE NOCASE)")
-    db["import_runs"].create(
+    db.table("import_runs").create(
         {
             "id": int,
             "started_at": str,
@@ -82,8 +48,49 @@ def m001_initial(db: Database) -> None:
         },
         pk="id",
     )
-    db["photos"].create(
-        PHOTO_COLUMNS,
+    photo_columns = {
+        "id": int,
+        "sha256": str,
+        "kind": str,  # photo / map / graphic
+        "file_name": str,
+        "file_size": int,
+        "format": str,
+        "width": int,
+        "height": int,
+        "orientation": int,
+        "camera_make": str,
+        "camera_model": str,
+        "lens_model": str,
+        "body_serial": str,  # sensitive: identifies the partner's camera
+        "gps_lat": float,  # sensitive: where the partner stood
+        "gps_lon": float,
+        "gps_alt": float,
+        "taken_start": str,  # naive local ISO, inclusive
+        "taken_end": str,
+        "taken_precision": str,
+        "taken_text": str,
+        "taken_source": str,  # exif / metadata / caption / manual
+        "taken_offset": str,  # UTC offset the camera gave, e.g. +08:00
+        "creator": str,
+        "creator_title": str,
+        "credit": str,
+        "source": str,
+        "copyright": str,
+        "job_id": str,
+        "instructions": str,
+        "caption_writer": str,
+        "keywords": str,  # JSON list
+        "status": str,  # new / captioned / checked
+        "created_place_id": int,
+        "shown_place_id": int,
+        "original_path": str,  # relative to the archive when copied, absolute when in place
+        "thumb_path": str,
+        "phash": str,
+        "import_run_id": int,
+        "imported_at": str,
+    }
+    db.table("photos").create(
+        photo_columns,
         pk="id",
         not_null={"sha256", "kind", "status"},
         defaults={"kind": "photo", "status": "new"},
@@ -93,50 +100,50 @@ def m001_initial(db: Database) -> None:
             ("import_run_id", "import_runs", "id"),
         ],
     )
-    db["photos"].create_index(["sha256"], unique=True)
-    db["photos"].create_index(["taken_start", "taken_end"])
-    db["captions"].create(
+    db.table("photos").create_index(["sha256"], unique=True)
+    db.table("photos").create_index(["taken_start", "taken_end"])
+    db.table("captions").create(
         {"photo_id": int, "lang": str, "headline": str, "title": str, "description": str},
         pk=("photo_id", "lang"),
         foreign_keys=[("photo_id", "photos", "id")],
     )
-    db["stories"].create(
+    db.table("stories").create(
         {"id": int, "name": str, "job_id": str, "created_at": str},
         pk="id",
         not_null={"name"},
     )
     db.execute("CREATE UNIQUE INDEX idx_stories_name ON stories (name COLLATE NOCASE)")
-    db["story_photos"].create(
+    db.table("story_photos").create(
         {"story_id": int, "photo_id": int, "position": int},
         pk=("story_id", "photo_id"),
         foreign_keys=[("story_id", "stories", "id"), ("photo_id", "photos", "id")],
     )
     # Every path a photo was imported from; (path, size, mtime) known means
     # the file need not be read again on the next run.
-    db["source_files"].create(
+    db.table("source_files").create(
         {"path": str, "size": int, "mtime_ns": int, "photo_id": int, "import_run_id": int},
         pk="path",
         foreign_keys=[("photo_id", "photos", "id"), ("import_run_id", "import_runs", "id")],
     )
-    db["source_files"].create_index(["photo_id"])
-    db["import_problems"].create(
+    db.table("source_files").create_index(["photo_id"])
+    db.table("import_problems").create(
         {"id": int, "run_id": int, "path": str, "reason": str, "severity": str},
         pk="id",
         foreign_keys=[("run_id", "import_runs", "id")],
     )
-    db["import_problems"].create_index(["run_id"])
-    db["settings"].create({"key": str, "value": str}, pk="key")
-    db["settings"].insert({"key": "default_language", "value": "en"})
+    db.table("import_problems").create_index(["run_id"])
+    db.table("settings").create({"key": str, "value": str}, pk="key")
+    db.table("settings").insert({"key": "default_language", "value": "en"})
 
 
 @migrations()
 def m002_captioning(db: Database) -> None:
     """History with change sets, code replacements, and full-text search."""
-    db["change_sets"].create(
+    db.table("change_sets").create(
         {"id": int, "at": str, "user": str, "summary": str, "undoes": int, "undone_by": int},
         pk="id",
     )
-    db["history"].create(
+    db.table("history").create(
         {
             "id": int,
             "change_set": int,
@@ -149,18 +156,18 @@ def m002_captioning(db: Database) -> None:
         pk="id",
         foreign_keys=[("change_set", "change_sets", "id"), ("photo_id", "photos", "id")],
     )
-    db["history"].create_index(["photo_id", "change_set"])
-    db["history"].create_index(["change_set"])
-    db["codes"].create({"code": str, "text": str}, pk="code")
+    db.table("history").create_index(["photo_id", "change_set"])
+    db.table("history").create_index(["change_set"])
+    db.table("codes").create({"code": str, "text": str}, pk="code")
     # One search document per photo and caption language (lang '' holds a photo
     # with no caption), so --lang can restrict matches to one language. The
     # text is stored as indexed: CJK runs split into overlapping bigrams. A
     # document's id is photo_id * 64 + its language's slot, so a search reads
     # photo and language from the index alone, and newest photos come first.
-    db["search_langs"].create({"slot": int, "lang": str}, pk="slot", not_null={"lang"})
-    db["search_langs"].create_index(["lang"], unique=True)
-    db["search_langs"].insert({"slot": 0, "lang": ""})
-    db["search_docs"].create(
+    db.table("search_langs").create({"slot": int, "lang": str}, pk="slot", not_null={"lang"})
+    db.table("search_langs").create_index(["lang"], unique=True)
+    db.table("search_langs").insert({"slot": 0, "lang": ""})
+    db.table("search_docs").create(
         {
             "id": int,
             "photo_id": int,
@@ -176,8 +183,8 @@ def m002_captioning(db: Database) -> None:
         pk="id",
         foreign_keys=[("photo_id", "photos", "id")],
     )
-    db["search_docs"].create_index(["photo_id"])
-    db["search_docs"].enable_fts(
+    db.table("search_docs").create_index(["photo_id"])
+    db.table("search_docs").enable_fts(
         ["headline", "title", "description", "keywords", "places", "file_name", "credit"],
         fts_version="FTS5",
         create_triggers=True,
@@ -196,9 +203,5 @@ def m002_captioning(db: Database) -> None:
     )
     db.execute(
         "INSERT INTO search_docs_fts (search_docs_fts, rank) "
-        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"  # search.WEIGHTS
+        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"  # fields.SEARCH_COLUMNS
     )
-    # Photos catalogued before this migration become searchable now.
-    from photodesk.catalog.search import reindex_all
-
-    reindex_all(db)

@@ -20,8 +20,12 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from photodesk.catalog.photos import PhotoFilter, conditions
+from photodesk.catalog import places
+from photodesk.catalog.photos import PhotoFilter, _conditions
+from photodesk.catalog.sql import _column, _insert, _one, _rows, _value
+from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
+from photodesk.fields import SEARCH_COLUMNS, where
 
 _CJK = (
     "\u1100-\u11ff\u3040-\u309f\u30a0-\u30ff\u3130-\u318f\u3400-\u4dbf"
@@ -98,76 +102,100 @@ def query_terms(text: str) -> list[str]:
     return [t for t in (_term(c) for c in normalized.split()) if t]
 
 
-def _places_text(db: Database, photo: dict[str, Any]) -> str:
-    names = []
-    for column in ("created_place_id", "shown_place_id"):
-        if photo.get(column):
-            row = db.execute(
-                "SELECT name, sublocation, city, province, country FROM places WHERE id = ?",
-                [photo[column]],
-            ).fetchone()
-            if row:
-                names.extend(v for v in row if v)
-    return " ".join(dict.fromkeys(names))
-
+# Which fields feed which index column (fields.py names them), by how their
+# value is stored: caption text per language, photo text, keyword lists, places.
+_SEARCHED = where(has="search")
+_CAPTION_TEXT = tuple(f for f in _SEARCHED if f.scope == "language")
+_PHOTO_TEXT = tuple(f for f in _SEARCHED if f.scope == "photo" and f.type == "text")
+_LISTS = tuple(f for f in _SEARCHED if f.type == "list")
+_PLACES = tuple(f for f in _SEARCHED if f.type == "place")
 
 LANG_SLOTS = 64  # document id = photo_id * LANG_SLOTS + slot; slot 0 is "no caption"
 
 
-def lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
-    row = db.execute("SELECT slot FROM search_langs WHERE lang = ?", [lang]).fetchone()
-    if row is not None or not create:
-        return row[0] if row else None
-    slot = db.execute("SELECT coalesce(max(slot), 0) + 1 FROM search_langs").fetchone()[0]
+def _lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
+    slot = _value(db, "SELECT slot FROM search_langs WHERE lang = ?", [lang])
+    if slot is not None or not create:
+        return slot
+    slot = _value(db, "SELECT coalesce(max(slot), 0) + 1 FROM search_langs")
     if slot >= LANG_SLOTS:
         raise SearchError(
             f"this archive already holds captions in {LANG_SLOTS - 1} languages, the most "
             "search can tell apart; check for mistyped language tags"
         )
-    db["search_langs"].insert({"slot": slot, "lang": lang})
-    return slot
+    _insert(db, "search_langs", {"slot": slot, "lang": lang})
+    return int(slot)
+
+
+def _shared_columns(db: Database, photo: dict[str, Any]) -> dict[str, str]:
+    """Text of one photo that is the same in every caption language, by index column."""
+    texts: dict[str, list[str]] = {c: [] for c in SEARCH_COLUMNS}
+    texts["file_name"].append(photo.get("file_name") or "")
+    for f in _LISTS:
+        texts[f.search or ""].extend(json.loads(photo[f.name]) if photo.get(f.name) else [])
+    for f in _PHOTO_TEXT:
+        texts[f.search or ""].append(photo.get(f.name) or "")
+    named: list[str] = []
+    for f in _PLACES:
+        named.extend(places.describe(db, photo.get(f"{f.name}_id")))
+    for f in _PLACES:  # a place named as both created and shown is indexed once
+        texts[f.search or ""] = list(dict.fromkeys(named))
+    caption_columns = {f.search for f in _CAPTION_TEXT}
+    return {
+        c: index_text(" ".join(t for t in v if t))
+        for c, v in texts.items()
+        if c not in caption_columns
+    }
+
+
+def _documents(db: Database, photo: dict[str, Any]) -> list[dict[str, Any]]:
+    photo_id = photo["id"]
+    shared = _shared_columns(db, photo)
+    captions = _rows(
+        db,
+        f"SELECT lang, {', '.join(f.name for f in _CAPTION_TEXT)} FROM captions WHERE photo_id = ?",
+        [photo_id],
+    )
+    docs = []
+    for caption in captions:
+        lang = caption.pop("lang")
+        if not any(caption.values()):
+            continue
+        texts = {f.search or "": index_text(caption[f.name]) for f in _CAPTION_TEXT}
+        slot = _lang_slot(db, lang) or 0
+        docs.append(shared | texts | {"id": photo_id * LANG_SLOTS + slot, "lang": lang})
+    return docs or [shared | {"id": photo_id * LANG_SLOTS, "lang": ""}]
 
 
 def reindex(db: Database, photo_ids: Iterable[int]) -> None:
-    """Rebuild the search documents of these photos (the caller holds the transaction)."""
+    """Rebuild the search documents of these photos."""
+    with write(db):
+        _reindex(db, photo_ids)
+
+
+def _reindex(
+    db: Database, photo_ids: Iterable[int], rows: dict[int, dict[str, Any]] | None = None
+) -> None:
+    """Rebuild search documents; `rows` may hand in photo rows the caller has already read."""
     for photo_id in photo_ids:
         db.execute("DELETE FROM search_docs WHERE photo_id = ?", [photo_id])
-        cursor = db.execute("SELECT * FROM photos WHERE id = ?", [photo_id])
-        row = cursor.fetchone()
-        if row is None:
+        photo = (rows or {}).get(photo_id) or _one(
+            db, "SELECT * FROM photos WHERE id = ?", [photo_id]
+        )
+        if photo is None:
             continue
-        photo = dict(zip([d[0] for d in cursor.description], row, strict=True))
-        keywords = json.loads(photo["keywords"]) if photo.get("keywords") else []
-        shared = {
-            "photo_id": photo_id,
-            "keywords": index_text(" ".join(keywords)),
-            "places": index_text(_places_text(db, photo)),
-            "file_name": index_text(photo.get("file_name")),
-            "credit": index_text(
-                " ".join(filter(None, [photo.get("credit"), photo.get("creator")]))
-            ),
-        }
-        captions = db.execute(
-            "SELECT lang, headline, title, description FROM captions WHERE photo_id = ?",
-            [photo_id],
-        ).fetchall()
-        docs = [
-            shared
-            | {
-                "id": photo_id * LANG_SLOTS + lang_slot(db, lang),
-                "lang": lang,
-                "headline": index_text(h),
-                "title": index_text(t),
-                "description": index_text(d),
-            }
-            for lang, h, t, d in captions
-            if h or t or d
-        ] or [shared | {"id": photo_id * LANG_SLOTS, "lang": ""}]
-        db["search_docs"].insert_all(docs)
+        for doc in _documents(db, photo):
+            doc["photo_id"] = photo_id
+            _insert(db, "search_docs", doc)
 
 
 def reindex_all(db: Database) -> None:
-    reindex(db, [r[0] for r in db.execute("SELECT id FROM photos").fetchall()])
+    with write(db):
+        _reindex_all(db)
+
+
+def _reindex_all(db: Database) -> None:
+    _reindex(db, _column(db, "SELECT id FROM photos"))
 
 
 # Ranking has two costs that grow with the archive. bm25 weighs each word by
@@ -181,10 +209,10 @@ def reindex_all(db: Database) -> None:
 WINDOW = 500
 COMMON_WORD = 5_000
 COMMON_WINDOW = 200
-# Column weights, in index order: headline, title, description, keywords,
-# places, file name, credit. The same weights configure bm25 in the schema.
-WEIGHTS = (8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)
-_COLUMNS = ("headline", "title", "description", "keywords", "places", "file_name", "credit")
+# Column weights, in index order (fields.SEARCH_COLUMNS); the same weights
+# configure bm25 in the schema.
+WEIGHTS = tuple(SEARCH_COLUMNS.values())
+_COLUMNS = tuple(SEARCH_COLUMNS)
 # highlight() adds one character per matched phrase: the length gained is the
 # count. Counted in the caption columns only (headline, title, description,
 # keywords): the rest carry little weight and each column read costs time.
@@ -230,12 +258,12 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
         "window": max(window, f.limit or 0),
     }
     if f.lang:
-        slot = lang_slot(db, f.lang, create=False)
+        slot = _lang_slot(db, f.lang, create=False)
         if slot is None:
             return []
         where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
         params["slot"] = slot
-    photo_filters, photo_params = conditions(f)
+    photo_filters, photo_params = _conditions(f)
     params |= photo_params
     joins = ""
     if photo_filters:
@@ -253,4 +281,34 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
         + " ORDER BY search_docs_fts.rowid DESC LIMIT :window"
         ") GROUP BY photo_id ORDER BY best, photo_id DESC LIMIT :limit"
     )
-    return [r[0] for r in db.execute(sql, params).fetchall()]
+    return _column(db, sql, params)
+
+
+def all_ids(db: Database, text: str, f: PhotoFilter | None = None) -> list[int]:
+    """Every photo matching `text`, newest first: a batch edit takes all, not the best few."""
+    terms = query_terms(text)
+    if not terms:
+        return []
+    where = ["search_docs_fts MATCH :q"]
+    params: dict[str, Any] = {"q": " ".join(terms)}
+    if isinstance(f, SearchFilter) and f.lang:
+        slot = _lang_slot(db, f.lang, create=False)
+        if slot is None:
+            return []
+        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
+        params["slot"] = slot
+    joins = ""
+    if f is not None:
+        photo_filters, photo_params = _conditions(f)
+        if photo_filters:
+            joins = f" JOIN photos p ON p.id = search_docs_fts.rowid / {LANG_SLOTS}"
+            where.extend(photo_filters)
+            params |= photo_params
+    sql = (
+        f"SELECT DISTINCT search_docs_fts.rowid / {LANG_SLOTS} AS photo_id FROM search_docs_fts"
+        + joins
+        + " WHERE "
+        + " AND ".join(where)
+        + " ORDER BY photo_id DESC"
+    )
+    return _column(db, sql, params)

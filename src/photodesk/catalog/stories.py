@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog.sql import _insert, _one, _rows, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 
@@ -18,12 +19,10 @@ class StoryError(PhotodeskError):
 
 
 def find(db: Database, name: str) -> int | None:
-    row = db.execute(
-        "SELECT id FROM stories WHERE name = ? COLLATE NOCASE", [name.strip()]
-    ).fetchone()
-    if row is None and re.fullmatch(r"[0-9]{1,18}", name.strip()):
-        row = db.execute("SELECT id FROM stories WHERE id = ?", [int(name)]).fetchone()
-    return row[0] if row else None
+    found = _value(db, "SELECT id FROM stories WHERE name = ? COLLATE NOCASE", [name.strip()])
+    if found is None and re.fullmatch(r"[0-9]{1,18}", name.strip()):
+        found = _value(db, "SELECT id FROM stories WHERE id = ?", [int(name)])
+    return found
 
 
 def require(db: Database, name: str) -> int:
@@ -34,17 +33,16 @@ def require(db: Database, name: str) -> int:
 
 
 def find_or_create(db: Database, name: str, job_id: str | None = None) -> int:
+    with write(db):
+        return _find_or_create(db, name, job_id)
+
+
+def _find_or_create(db: Database, name: str, job_id: str | None = None) -> int:
     existing = find(db, name)
     if existing is not None:
         return existing
     now = datetime.now(UTC).isoformat(timespec="seconds")
-    return (
-        db["stories"]
-        .insert(  # type: ignore[return-value]
-            {"name": name.strip(), "job_id": job_id, "created_at": now}
-        )
-        .last_pk
-    )
+    return _insert(db, "stories", {"name": name.strip(), "job_id": job_id, "created_at": now})
 
 
 def create(db: Database, name: str, job_id: str | None = None) -> int:
@@ -53,25 +51,25 @@ def create(db: Database, name: str, job_id: str | None = None) -> int:
     if find(db, name) is not None:
         raise StoryError(f"a story named {name!r} exists already")
     with write(db):
-        return find_or_create(db, name, job_id)
+        return _find_or_create(db, name, job_id)
 
 
 def _check_photos(db: Database, photo_ids: list[int]) -> None:
-    missing = [
-        i
-        for i in photo_ids
-        if db.execute("SELECT 1 FROM photos WHERE id = ?", [i]).fetchone() is None
-    ]
+    missing = [i for i in photo_ids if _value(db, "SELECT 1 FROM photos WHERE id = ?", [i]) is None]
     if missing:
         raise StoryError(f"no photo with id {', '.join(map(str, missing))}")
 
 
 def append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
     """Add photos at the end of the story, keeping the order given; returns how many were new."""
-    row = db.execute(
-        "SELECT COALESCE(MAX(position), 0) FROM story_photos WHERE story_id = ?", [story_id]
-    ).fetchone()
-    position = row[0]
+    with write(db):
+        return _append(db, story_id, photo_ids)
+
+
+def _append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
+    position = _value(
+        db, "SELECT COALESCE(MAX(position), 0) FROM story_photos WHERE story_id = ?", [story_id]
+    )
     added = 0
     for photo_id in photo_ids:
         position += 1
@@ -87,7 +85,7 @@ def add(db: Database, story: str, photo_ids: list[int]) -> int:
     story_id = require(db, story)
     with write(db):
         _check_photos(db, photo_ids)
-        return append(db, story_id, photo_ids)
+        return _append(db, story_id, photo_ids)
 
 
 def remove(db: Database, story: str, photo_ids: list[int]) -> int:
@@ -107,13 +105,12 @@ def remove(db: Database, story: str, photo_ids: list[int]) -> int:
 
 
 def photo_order(db: Database, story_id: int) -> list[int]:
-    return [
-        r[0]
-        for r in db.execute(
-            "SELECT photo_id FROM story_photos WHERE story_id = ? ORDER BY position, photo_id",
-            [story_id],
-        ).fetchall()
-    ]
+    rows = _rows(
+        db,
+        "SELECT photo_id FROM story_photos WHERE story_id = ? ORDER BY position, photo_id",
+        [story_id],
+    )
+    return [r["photo_id"] for r in rows]
 
 
 def _renumber(db: Database, story_id: int, order: list[int]) -> None:
@@ -140,14 +137,16 @@ def order(db: Database, story: str, photo_ids: list[int]) -> list[int]:
 
 
 def listing(db: Database) -> list[dict[str, Any]]:
-    cursor = db.execute(
+    return _rows(
+        db,
         "SELECT s.id, s.name, s.job_id, s.created_at, "
         "(SELECT count(*) FROM story_photos sp WHERE sp.story_id = s.id) AS photos "
-        "FROM stories s ORDER BY s.created_at, s.id"
+        "FROM stories s ORDER BY s.created_at, s.id",
     )
-    names = [d[0] for d in cursor.description]
-    return [dict(zip(names, r, strict=True)) for r in cursor.fetchall()]
 
 
 def get(db: Database, story_id: int) -> dict[str, Any]:
-    return db["stories"].get(story_id)
+    found = _one(db, "SELECT * FROM stories WHERE id = ?", [story_id])
+    if found is None:
+        raise StoryError(f"no story with id {story_id}")
+    return found

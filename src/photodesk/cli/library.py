@@ -5,23 +5,24 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
 
 import click
 
 from photodesk.catalog import photos as photo_rows
 from photodesk.catalog import stories
-from photodesk.cli import PHOTO_ID, date_bound, emit_json, main, open_catalog
+from photodesk.cli.archive import open_catalog
+from photodesk.cli.options import PHOTO_ID, date_bound
+from photodesk.cli.output import emit_json, print_photo, rows_or_json
 from photodesk.errors import PhotodeskError
-from photodesk.importer import ImportOptions, ImportProgress, ImportSummary, import_paths
+from photodesk.ingest import ImportOptions, ImportProgress, ImportSummary, import_paths
+from photodesk.ingest.notes import load_notes
 from photodesk.language import normalize_lang
-from photodesk.notes import load_notes
 from photodesk.text import for_terminal
 
 # -- import ------------------------------------------------------------------
 
 
-@main.command("import")
+@click.command("import")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option("--story", help="Add every photo of the batch to this story (created if new).")
 @click.option(
@@ -110,14 +111,7 @@ def _print_summary(s: ImportSummary) -> None:
 # -- list / show -------------------------------------------------------------
 
 
-def _date_label(p: dict[str, Any]) -> str:
-    """Exact times to the minute (the column is narrow); ranges as their phrase."""
-    if p.get("taken_precision") in ("second", "minute") or not p.get("taken_text"):
-        return (p.get("taken_start") or "")[:16].replace("T", " ")
-    return p["taken_text"]
-
-
-@main.command("list")
+@click.command("list")
 @click.option("--story", help="Only photos in this story, in story order.")
 @click.option("--since", help="Photos whose date range reaches this date or later (any date form).")
 @click.option("--until", help="Photos whose date range starts on or before this date.")
@@ -148,35 +142,10 @@ def list_cmd(
             if flt.story_id is None:
                 raise click.BadParameter(f"no story named {story!r}", param_hint="--story")
         rows = photo_rows.listing(catalog.db, shown_lang, flt)
-    if as_json:
-        emit_json(rows)
-    else:
-        print_rows(rows)
+    rows_or_json(rows, as_json)
 
 
-def print_rows(rows: list[dict[str, Any]]) -> None:
-    """One line a photo: id, file, date, place, first words of the caption."""
-    if not rows:
-        click.echo("no photos match")
-        return
-    for p in rows:
-        place = p.get("shown_place") or p.get("created_place") or ""
-        caption = " ".join((p.get("caption") or p.get("headline") or "").split())
-        cells = [
-            f"{p['id']:>5}",
-            _fit(p["file_name"] or "", 28),
-            _fit(_date_label(p), 20),
-            _fit(place, 24),
-            _fit(caption, 60),
-        ]
-        click.echo("  ".join(for_terminal(c, single_line=True) for c in cells).rstrip())
-
-
-def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
-
-
-@main.command("show")
+@click.command("show")
 @click.argument("photo_id", type=PHOTO_ID)
 @click.option("--lang", help="Caption language for the headline/caption fields.")
 @click.option("--json", "as_json", is_flag=True)
@@ -190,17 +159,4 @@ def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool)
     if as_json:
         emit_json(photo)
         return
-    for key, value in photo.items():
-        if key == "captions":
-            for code, fields in value.items():
-                for name, text in fields.items():
-                    if text:
-                        click.echo(f"{name + ' [' + code + ']':>22}  {_indented(text)}")
-        elif value not in (None, "", []):
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            click.echo(f"{key:>22}  {_indented(shown)}")
-
-
-def _indented(text: str) -> str:
-    """Multi-line values line up under their first line."""
-    return for_terminal(text).replace("\n", "\n" + " " * 24)
+    print_photo(photo)

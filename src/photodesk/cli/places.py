@@ -6,27 +6,19 @@ import click
 
 from photodesk.catalog import history, places
 from photodesk.catalog import photos as photo_rows
-from photodesk.cli import PHOTO_ID, emit_json, main, open_catalog
+from photodesk.cli.archive import open_catalog
+from photodesk.cli.options import PHOTO_ID, field_options
+from photodesk.cli.output import emit_json
 from photodesk.text import for_terminal
 
 
 def _detail_options(f):
-    for flag, name, kind, help_text in reversed(
-        [
-            ("--sublocation", "sublocation", str, "Sublocation (a building, a bridge)."),
-            ("--city", "city", str, "City."),
-            ("--province", "province", str, "Province or state."),
-            ("--country", "country", str, "Country name."),
-            ("--code", "country_code", str, "ISO 3166 country code (CN, KP)."),
-            ("--lat", "latitude", float, "Latitude, signed decimal degrees."),
-            ("--lon", "longitude", float, "Longitude, signed decimal degrees."),
-        ]
-    ):
-        f = click.option(flag, name, type=kind, help=help_text)(f)
-    return f
+    f = click.option("--lon", "longitude", type=float, help="Longitude, signed decimal degrees.")(f)
+    f = click.option("--lat", "latitude", type=float, help="Latitude, signed decimal degrees.")(f)
+    return field_options(scopes=("place",))(f)
 
 
-@main.group("place")
+@click.group("place")
 def place_group() -> None:
     """Named places: where the camera stood (created) and what the frame shows (shown)."""
 

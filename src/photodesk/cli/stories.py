@@ -6,8 +6,9 @@ import click
 
 from photodesk.catalog import photos as photo_rows
 from photodesk.catalog import stories
-from photodesk.cli import emit_json, id_list, main, open_catalog
-from photodesk.cli.library import print_rows
+from photodesk.cli.archive import open_catalog
+from photodesk.cli.options import id_list
+from photodesk.cli.output import emit_json, print_rows
 from photodesk.text import for_terminal
 
 
@@ -15,7 +16,7 @@ def _ids(values: tuple[str, ...]) -> list[int]:
     return id_list(",".join(values))
 
 
-@main.group("story")
+@click.group("story")
 def story_group() -> None:
     """Stories: assignments with an ordered list of photos."""
 

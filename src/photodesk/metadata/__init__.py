@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PIL import Image
 
-from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT
+from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, PLACE_PARTS
 from photodesk.metadata.exif import ExifFacts, read_exif
 from photodesk.metadata.iptc import read_iptc
 from photodesk.metadata.xmp import find_packet, parse_xmp
@@ -72,13 +72,14 @@ def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
     for name in PER_PHOTO_TEXT:
         if found.get(name) and name not in meta.fields:
             meta.fields[name] = str(found[name])
-    if found.get("keywords") and not meta.keywords:
-        meta.keywords = list(found["keywords"])  # type: ignore[arg-type]
-    for name in ("sublocation", "city", "province", "country", "country_code"):
+    keywords = found.get("keywords")
+    if isinstance(keywords, list) and keywords and not meta.keywords:
+        meta.keywords = [str(k) for k in keywords]
+    for name in PLACE_PARTS:
         if found.get(name) and name not in meta.place:
             meta.place[name] = str(found[name])
-    if found.get("date_created") and not meta.date_created:
-        meta.date_created = str(found["date_created"])
+    if found.get("date") and not meta.date_created:
+        meta.date_created = str(found["date"])
 
 
 def read_metadata(

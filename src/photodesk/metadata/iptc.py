@@ -6,29 +6,12 @@ import logging
 
 from PIL import Image, IptcImagePlugin
 
+from photodesk.fields import FIELDS
+
 log = logging.getLogger(__name__)
 
-# IIM record 2 dataset numbers, named by the catalog field they fill.
-_FIELDS = {
-    120: "description",
-    105: "headline",
-    5: "title",
-    80: "creator",
-    85: "creator_title",
-    110: "credit",
-    115: "source",
-    116: "copyright",
-    90: "city",
-    92: "sublocation",
-    95: "province",
-    101: "country",
-    100: "country_code",
-    103: "job_id",
-    40: "instructions",
-    122: "caption_writer",
-    55: "date_created",
-}
-_KEYWORDS = 25
+# IIM record 2 datasets, by the field they fill.
+_DATASETS = {f.iim: f for f in FIELDS if f.iim is not None}
 _UTF8_ESCAPE = b"\x1b%G"  # dataset 1:90, "coded character set" = UTF-8
 
 
@@ -56,15 +39,15 @@ def read_iptc(image: Image.Image) -> dict[str, object]:
         return {}
     utf8 = any(v.startswith(_UTF8_ESCAPE) for v in _values(info.get((1, 90), b"")))
     out: dict[str, object] = {}
-    for dataset, name in _FIELDS.items():
+    for dataset, f in _DATASETS.items():
         raw = info.get((2, dataset))
         if raw is None:
             continue
         parts = [_decode(v, utf8).replace("\x00", "").strip() for v in _values(raw)]
+        if f.type == "list":
+            out[f.name] = [p for p in parts if p]
+            continue
         text = "; ".join(p for p in parts if p)
         if text:
-            out[name] = text
-    if (2, _KEYWORDS) in info:
-        words = [_decode(v, utf8).strip() for v in _values(info[(2, _KEYWORDS)])]
-        out["keywords"] = [w for w in words if w]
+            out[f.name] = text
     return out

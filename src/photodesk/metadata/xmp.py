@@ -6,37 +6,26 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 
+from photodesk.fields import FIELDS, XMP_NAMESPACES, Field
+
 log = logging.getLogger(__name__)
 
 NS = {
     "x": "adobe:ns:meta/",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "dc": "http://purl.org/dc/elements/1.1/",
-    "photoshop": "http://ns.adobe.com/photoshop/1.0/",
-    "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "xml": "http://www.w3.org/XML/1998/namespace",
+    **XMP_NAMESPACES,
 }
 _RDF = "{{{}}}".format(NS["rdf"])
 _XML_LANG = "{{{}}}lang".format(NS["xml"])
 
-# (namespace, property) → catalog field; lang-alt ones become {lang: text}.
-_LANG_ALT = {("dc", "description"): "description", ("dc", "title"): "title"}
-_SIMPLE = {
-    ("photoshop", "Headline"): "headline",
-    ("photoshop", "Credit"): "credit",
-    ("photoshop", "Source"): "source",
-    ("photoshop", "AuthorsPosition"): "creator_title",
-    ("photoshop", "City"): "city",
-    ("photoshop", "State"): "province",
-    ("photoshop", "Country"): "country",
-    ("photoshop", "TransmissionReference"): "job_id",
-    ("photoshop", "Instructions"): "instructions",
-    ("photoshop", "CaptionWriter"): "caption_writer",
-    ("photoshop", "DateCreated"): "date_created",
-    ("Iptc4xmpCore", "Location"): "sublocation",
-    ("Iptc4xmpCore", "CountryCode"): "country_code",
-}
-_SEQ = {("dc", "creator"): "creator", ("dc", "subject"): "keywords", ("dc", "rights"): "copyright"}
+# Text-valued fields the readers take from XMP (structures such as Location
+# Shown are written by photodesk, not read). A lang-alt of a per-language field
+# becomes {lang: text}; a per-photo lang-alt (dc:rights) reads like a list.
+_READ = tuple(f for f in FIELDS if f.xmp and f.xmp_kind != "struct")
+_SIMPLE = tuple(f for f in _READ if f.xmp_kind == "simple")
+_LANG_ALT = tuple(f for f in _READ if f.xmp_kind == "lang-alt" and f.scope == "language")
+_MULTI = tuple(f for f in _READ if f not in _SIMPLE and f not in _LANG_ALT)
 
 _PACKET = re.compile(rb"<x:xmpmeta[\s>].*?</x:xmpmeta>", re.S)
 _RDF_ONLY = re.compile(rb"<rdf:RDF[\s>].*?</rdf:RDF>", re.S)
@@ -55,8 +44,8 @@ def find_packet(data: bytes) -> bytes | None:
     return m.group(0) if m else None
 
 
-def _q(prefix: str, name: str) -> str:
-    return f"{{{NS[prefix]}}}{name}"
+def _q(f: Field) -> str:
+    return f"{{{NS[f.xmp_prefix or '']}}}{f.xmp_property}"
 
 
 def _items(element: ET.Element) -> list[ET.Element]:
@@ -83,16 +72,16 @@ def parse_xmp(packet: bytes | str) -> dict[str, object]:
         return {}
     out: dict[str, object] = {}
     for desc in root.iter(_RDF + "Description"):
-        for (prefix, prop), field in _SIMPLE.items():
-            value = desc.get(_q(prefix, prop))
-            el = desc.find(_q(prefix, prop))
+        for f in _SIMPLE:
+            value = desc.get(_q(f))
+            el = desc.find(_q(f))
             if value is None and el is not None:
                 value = el.text
-            if _clean(value) and field not in out:
-                out[field] = _clean(value)
-        for (prefix, prop), field in _LANG_ALT.items():
-            el = desc.find(_q(prefix, prop))
-            attr = desc.get(_q(prefix, prop))
+            if _clean(value) and f.name not in out:
+                out[f.name] = _clean(value)
+        for f in _LANG_ALT:
+            el = desc.find(_q(f))
+            attr = desc.get(_q(f))
             alts: dict[str, str] = {}
             if el is not None:
                 for li in _items(el):
@@ -100,14 +89,13 @@ def parse_xmp(packet: bytes | str) -> dict[str, object]:
                         alts.setdefault(li.get(_XML_LANG, "x-default"), _clean(li.text))
             elif _clean(attr):
                 alts["x-default"] = _clean(attr)
-            if alts and field not in out:
-                out[field] = alts
-        for (prefix, prop), field in _SEQ.items():
-            el = desc.find(_q(prefix, prop))
-            if el is None or field in out:
+            if alts and f.name not in out:
+                out[f.name] = alts
+        for f in _MULTI:
+            el = desc.find(_q(f))
+            if el is None or f.name in out:
                 continue
             values = [_clean(li.text) for li in _items(el) if _clean(li.text)]
             if values:
-                # dc:rights is lang-alt in the spec but a single notice in practice.
-                out[field] = values if field == "keywords" else "; ".join(values)
+                out[f.name] = values if f.type == "list" else "; ".join(values)
     return out

@@ -16,11 +16,12 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from photodesk.errors import PhotodeskError
-from photodesk.fields import KINDS
+from photodesk.fields import FIELDS
 from photodesk.language import LanguageError, normalize_lang
 
-# accepted spelling → canonical column
-_COLUMNS = {
+# Accepted spelling → canonical column: which file and which language a row
+# is about, then every field the table lets notes fill.
+_KEYS = {
     "file": "file",
     "filename": "file",
     "file_name": "file",
@@ -28,28 +29,8 @@ _COLUMNS = {
     "photo": "file",
     "language": "language",
     "lang": "language",
-    "headline": "headline",
-    "caption": "description",
-    "description": "description",
-    "title": "title",
-    "date": "date",
-    "date_text": "date",
-    "taken": "date",
-    "place": "created_place",
-    "created_place": "created_place",
-    "location": "created_place",
-    "shown_place": "shown_place",
-    "credit": "credit",
-    "creator": "creator",
-    "creator_title": "creator_title",
-    "source": "source",
-    "copyright": "copyright",
-    "instructions": "instructions",
-    "caption_writer": "caption_writer",
-    "job_id": "job_id",
-    "keywords": "keywords",
-    "kind": "kind",
 }
+_COLUMNS = _KEYS | {alias: f.name for f in FIELDS for alias in f.notes}
 
 
 class NotesError(PhotodeskError):
@@ -140,11 +121,14 @@ def _canonical(raw: dict[str, object], where: str) -> dict[str, str]:
             out["language"] = normalize_lang(out["language"])
         except LanguageError as exc:
             raise NotesError(f"{where}: {exc}") from exc
-    kind = out.get("kind")
-    if kind is not None:
-        if kind.casefold() not in KINDS:
-            raise NotesError(f"{where}: kind {kind!r} is not one of {', '.join(KINDS)}")
-        out["kind"] = kind.casefold()
+    for f in FIELDS:
+        value = out.get(f.name)
+        if f.type == "choice" and value is not None:
+            if value.casefold() not in f.choices:
+                raise NotesError(
+                    f"{where}: {f.name} {value!r} is not one of {', '.join(f.choices)}"
+                )
+            out[f.name] = value.casefold()
     return out
 
 

@@ -1,34 +1,32 @@
-"""One pass over one file: read once, hash, decode a thumbnail, read metadata.
+"""Read one image: bytes in, facts out.
 
-This runs in worker processes during an import, so it takes and returns plain
-data and never touches the catalog except to ask, read-only, whether a hash
-is already known (so a renamed copy of a known photo costs a hash, not a decode).
+Pure: it touches neither the catalog nor the archive. Given a file's bytes
+(and its XMP sidecar's, if any) it returns what the file says about itself
+(pixel size, camera, GPS, date, captions, keywords, place) and a small upright
+thumbnail, or raises `ReadError` with a one-line reason.
 """
 
 from __future__ import annotations
 
-import hashlib
 import io
 import logging
-import os
-import sqlite3
 import warnings
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 from PIL import Image, UnidentifiedImageError
 
-from photodesk.config import Archive
-from photodesk.files import write_atomic
-from photodesk.metadata import find_sidecar, read_metadata
-from photodesk.sniff import EXTENSIONS, sniff
-from photodesk.text import display_path
-from photodesk.thumbnails import make_thumbnail
+from photodesk.ingest.sniff import sniff
+from photodesk.ingest.thumbnails import make_thumbnail
+from photodesk.metadata import read_metadata
 
 log = logging.getLogger(__name__)
 
 _heif_registered = False
+
+
+class ReadError(Exception):
+    """This file cannot be read; the message is the reason, for the import's problem list."""
 
 
 def _register_plugins() -> None:
@@ -44,42 +42,10 @@ def _register_plugins() -> None:
 
 
 @dataclass
-class Job:
-    path: str
-    size: int
-    mtime_ns: int
-    archive: Archive
-    copy: bool  # False: record the path only (--in-place)
-    default_lang: str = "en"
-
-
-@dataclass
-class Inspected:
-    path: str
-    size: int
-    mtime_ns: int
-    status: str  # "new", "duplicate" or "problem"
-    sha256: str | None = None
-    reason: str | None = None
-    record: dict[str, Any] = field(default_factory=dict)
-
-
-_known_conn: dict[str, sqlite3.Connection] = {}
-
-
-def _known(db_path: str, sha256: str) -> bool:
-    if not os.path.exists(db_path):
-        return False
-    try:
-        conn = _known_conn.get(db_path)
-        if conn is None:
-            conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=10)
-            _known_conn[db_path] = conn
-        return (
-            conn.execute("SELECT 1 FROM photos WHERE sha256 = ?", (sha256,)).fetchone() is not None
-        )
-    except sqlite3.Error:
-        return False  # the writer settles duplicates anyway; this is only a shortcut
+class Facts:
+    family: str  # the format family the first bytes say (sniff)
+    record: dict[str, Any] = field(default_factory=dict)  # catalog values, metadata as read
+    thumbnail: bytes = b""
 
 
 def _pixel_size(image: Image.Image) -> tuple[int, int]:
@@ -115,28 +81,20 @@ def _describe(exc: BaseException, family: str) -> str:
     return f"cannot decode this {family} file: {text}"
 
 
-def inspect(job: Job) -> Inspected:
-    _register_plugins()
-    result = Inspected(path=job.path, size=job.size, mtime_ns=job.mtime_ns, status="problem")
-    path = Path(job.path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        result.reason = f"cannot read the file: {exc.strerror or exc}"
-        return result
+def family_of(data: bytes) -> str:
+    """The image format family of these bytes, or ReadError."""
     if not data:
-        result.reason = "empty file (0 bytes)"
-        return result
+        raise ReadError("empty file (0 bytes)")
     family = sniff(data[:32])
     if family is None:
-        result.reason = "not an image"
-        return result
-    result.sha256 = sha = hashlib.sha256(data).hexdigest()
-    if _known(str(job.archive.db_path), sha):
-        result.status = "duplicate"
-        return result
+        raise ReadError("not an image")
+    return family
 
+
+def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "en") -> Facts:
+    """Everything the file says about itself, and its thumbnail."""
+    _register_plugins()
+    family = family_of(data)
     with warnings.catch_warnings():
         # Pillow warns about recoverable oddities (a malformed MPO index, an
         # invalid APNG chunk); the photo is still good.
@@ -144,9 +102,7 @@ def inspect(job: Job) -> Inspected:
         try:
             image = Image.open(io.BytesIO(data))
             image_format = image.format or family
-            sidecar_path = find_sidecar(path)
-            sidecar = sidecar_path.read_bytes() if sidecar_path else None
-            meta = read_metadata(data, image, sidecar, job.default_lang)
+            meta = read_metadata(data, image, sidecar, default_lang)
             orientation = meta.exif.orientation
             if image_format in ("HEIF", "AVIF"):
                 orientation = image.info.get("original_orientation") or orientation
@@ -158,32 +114,12 @@ def inspect(job: Job) -> Inspected:
             # load that failed quietly, after which Pillow would hand back a
             # half-decoded image without complaint.
             thumb = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
-        except MemoryError:
-            result.reason = f"too large to decode in memory ({family})"
-            return result
+        except MemoryError as exc:
+            raise ReadError(f"too large to decode in memory ({family})") from exc
         except Exception as exc:  # any decoder failure is this file's problem, not the batch's
-            result.reason = _describe(exc, family)
-            return result
-
-    try:
-        thumb_path = job.archive.thumb_path(sha)
-        write_atomic(thumb_path, thumb)
-        if job.copy:
-            original = job.archive.original_path(sha, EXTENSIONS.get(family, ".img"))
-            if not original.exists():
-                write_atomic(original, data, mode=0o444)
-            stored_original = str(original)
-        else:
-            stored_original = str(path)
-    except OSError as exc:
-        result.reason = f"cannot write to the archive: {exc.strerror or exc}"
-        return result
-
+            raise ReadError(_describe(exc, family)) from exc
     exif = meta.exif
-    result.status = "new"
-    result.record = {
-        "sha256": sha,
-        "file_name": display_path(path.name),
+    record = {
         "file_size": len(data),
         "format": image_format,
         "width": width,
@@ -200,12 +136,9 @@ def inspect(job: Job) -> Inspected:
         "exif_offset": exif.offset,
         "exif_subsec": exif.subsec,
         "date_created": meta.date_created,
-        "original_path": stored_original,
-        "thumb_path": str(thumb_path),
-        "sidecar_path": str(sidecar_path) if sidecar_path else None,
         "captions": meta.captions,
         "fields": meta.fields,
         "keywords": meta.keywords,
         "place": meta.place,
     }
-    return result
+    return Facts(family=family, record=record, thumbnail=thumb)

@@ -1,0 +1,20 @@
+"""Opening the archive's catalog for one command, with core errors as one-line messages."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import click
+
+from photodesk.catalog import Catalog
+from photodesk.errors import PhotodeskError
+
+
+@contextmanager
+def open_catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
+    try:
+        with Catalog.open(ctx.obj, create=create) as catalog:
+            yield catalog
+    except PhotodeskError as exc:
+        raise click.ClickException(str(exc)) from exc

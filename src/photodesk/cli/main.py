@@ -1,0 +1,43 @@
+"""The `photodesk` group: the archive option, and every command registered by name.
+
+Each command parses its options, calls the core, prints. No logic lives here
+beyond turning core errors into one-line messages and core results into text
+or JSON. Commands live in modules by subject.
+"""
+
+from __future__ import annotations
+
+import click
+
+from photodesk.cli import captioning, codes, config, library, places, search, stories
+from photodesk.config import ENV_VAR, Archive
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--archive",
+    "archive_dir",
+    type=click.Path(file_okay=False),
+    help=f"Archive folder (default: ${ENV_VAR}, else ./archive).",
+)
+@click.version_option(package_name="photodesk")
+@click.pass_context
+def main(ctx: click.Context, archive_dir: str | None) -> None:
+    """photodesk: a photo archive and caption manager for a photo desk."""
+    ctx.obj = Archive.locate(archive_dir)
+
+
+for command in (
+    library.import_cmd,
+    library.list_cmd,
+    library.show_cmd,
+    search.search_cmd,
+    captioning.caption_cmd,
+    captioning.history_cmd,
+    captioning.undo_cmd,
+    places.place_group,
+    stories.story_group,
+    codes.codes_group,
+    config.config_group,
+):
+    main.add_command(command)

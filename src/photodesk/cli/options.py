@@ -1,0 +1,76 @@
+"""Option types and parsers the commands share, and the caption fields as options."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from photodesk.dates import DateParseError, parse_bound
+from photodesk.fields import FIELDS
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+# SQLite integers are 64-bit; a larger id is a typo, and a usage error, not a crash.
+PHOTO_ID = click.IntRange(1, 2**63 - 1)
+MAX_IDS = 100_000
+
+
+def date_bound(value: str | None, end: bool, since: str | None = None) -> str | None:
+    """A --since/--until option as an ISO bound; a bad phrase is a usage error.
+
+    Give the --until bound its --since too, so a backwards range is refused
+    rather than silently matching nothing.
+    """
+    if value is None:
+        return None
+    try:
+        bound = parse_bound(value, end=end)
+        if end and since is not None and parse_bound(since) > bound:
+            raise click.BadParameter(f"{value!r} is before --since {since!r}", param_hint="--until")
+    except DateParseError as exc:
+        raise click.BadParameter(str(exc), param_hint="--until" if end else "--since") from exc
+    return bound.isoformat(timespec="seconds")
+
+
+def id_list(value: str) -> list[int]:
+    """`3,4,9` or `3-6,9` as photo ids."""
+    ids: list[int] = []
+    for part in value.replace(" ", "").split(","):
+        if not part:
+            continue
+        lo, sep, hi = part.partition("-")
+        if not lo.isdigit() or (sep and not hi.isdigit()):
+            raise click.BadParameter(f"{part!r} is not an id or a range like 3-6")
+        first, last = int(lo), int(hi) if sep else int(lo)
+        if not 1 <= first <= last < 2**63 or last - first >= MAX_IDS:
+            raise click.BadParameter(f"{part!r} is not a usable id or range")
+        ids.extend(range(first, last + 1))
+    if not ids:
+        raise click.BadParameter("no ids given")
+    return list(dict.fromkeys(ids))
+
+
+def field_options(scopes: tuple[str, ...]) -> Callable[[F], F]:
+    """One option per field of these scopes, named and explained by the field table.
+
+    Each option's value arrives under the field's name; list fields are split
+    on commas.
+    """
+
+    def split(_ctx: click.Context, _param: click.Parameter, value: str | None) -> Any:
+        return None if value is None else value.split(",")
+
+    def decorate(f: F) -> F:
+        for field in reversed([x for x in FIELDS if x.cli and x.scope in scopes]):
+            f = click.option(
+                field.cli,
+                field.name,
+                help=field.help or f"{field.label}.",
+                type=click.Choice(field.choices) if field.type == "choice" else None,
+                callback=split if field.type == "list" else None,
+            )(f)
+        return f
+
+    return decorate

@@ -1,0 +1,68 @@
+"""How commands print: JSON for scripts, or lines for a person; catalog text is data."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import click
+
+from photodesk.text import for_terminal
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+
+
+def _date_label(p: dict[str, Any]) -> str:
+    """Exact times to the minute (the column is narrow); ranges as their phrase."""
+    if p.get("taken_precision") in ("second", "minute") or not p.get("taken_text"):
+        return (p.get("taken_start") or "")[:16].replace("T", " ")
+    return str(p["taken_text"])
+
+
+def _fit(text: str, width: int) -> str:
+    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+
+
+def print_rows(rows: list[dict[str, Any]]) -> None:
+    """One line a photo: id, file, date, place, first words of the caption."""
+    if not rows:
+        click.echo("no photos match")
+        return
+    for p in rows:
+        place = p.get("shown_place") or p.get("created_place") or ""
+        caption = " ".join((p.get("caption") or p.get("headline") or "").split())
+        cells = [
+            f"{p['id']:>5}",
+            _fit(p["file_name"] or "", 28),
+            _fit(_date_label(p), 20),
+            _fit(place, 24),
+            _fit(caption, 60),
+        ]
+        click.echo("  ".join(for_terminal(c, single_line=True) for c in cells).rstrip())
+
+
+def rows_or_json(rows: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        emit_json(rows)
+    else:
+        print_rows(rows)
+
+
+def indented(text: str) -> str:
+    """Multi-line values line up under their first line."""
+    return for_terminal(text).replace("\n", "\n" + " " * 24)
+
+
+def print_photo(photo: dict[str, Any]) -> None:
+    """Every known value of one photo, a labelled line each; captions by language."""
+    for key, value in photo.items():
+        if key == "captions":
+            for code, fields in value.items():
+                for name, text in fields.items():
+                    if text:
+                        click.echo(f"{name + ' [' + code + ']':>22}  {indented(text)}")
+        elif value not in (None, "", []):
+            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+            click.echo(f"{key:>22}  {indented(shown)}")

@@ -1,0 +1,120 @@
+"""Batch import: scan → read (in worker processes) → store, one transaction per file.
+
+Workers read each file once and do everything that needs its bytes (hash,
+metadata, thumbnail, archived copy); this process owns the catalog and writes
+each file's rows in one transaction, in scan order. A kill at any moment
+leaves whole files or none; the next run skips what is stored (by path, size
+and mtime) and finishes the rest.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from photodesk.catalog import Catalog
+from photodesk.catalog import imports as runs
+from photodesk.ingest import pool
+from photodesk.ingest.notes import Notes
+from photodesk.ingest.pool import CancelCheck, ImportProgress, ProgressCallback
+from photodesk.ingest.scan import classify, scan
+from photodesk.ingest.store import ImportSummary, Store
+from photodesk.ingest.worker import Inspected, Job
+from photodesk.text import display_path
+
+__all__ = [
+    "CancelCheck",
+    "ImportOptions",
+    "ImportProgress",
+    "ImportSummary",
+    "ProgressCallback",
+    "import_paths",
+]
+
+
+@dataclass
+class ImportOptions:
+    copy: bool = True
+    story: str | None = None
+    notes: Notes | None = None
+    workers: int | None = None  # default: one per core
+
+
+def import_paths(
+    catalog: Catalog,
+    paths: list[str],
+    options: ImportOptions | None = None,
+    progress: ProgressCallback | None = None,
+    cancel: CancelCheck | None = None,
+) -> ImportSummary:
+    """Import files and folders; `progress` hears of every file, `cancel` stops between files."""
+    options = options or ImportOptions()
+    started = time.monotonic()
+    run_id = runs.start_run(
+        catalog.db, [str(p) for p in paths], "copy" if options.copy else "in-place"
+    )
+    store = Store(catalog, run_id, options.notes, options.story)
+    report = progress or (lambda _p: None)
+    cancelled = cancel or (lambda: False)
+
+    files = list(scan(paths, exclude=catalog.archive.root, on_error=store.problem))
+    store.assign_notes([str(f) for f in files])
+    jobs, done = _checked(catalog, store, files, options, report, cancelled)
+
+    def on_result(result: Inspected) -> None:
+        nonlocal done
+        outcome = store.store(result)
+        done += 1
+        report(ImportProgress(done, len(files), display_path(result.path), outcome))
+
+    if jobs and not cancelled():
+        pool.run(jobs, options.workers or os.cpu_count() or 1, on_result, cancelled)
+
+    summary = store.summary
+    summary.cancelled = cancelled()
+    summary.seconds = round(time.monotonic() - started, 3)
+    runs.finish_run(
+        catalog.db,
+        run_id,
+        "cancelled" if summary.cancelled else "finished",
+        {k: getattr(summary, k) for k in ("added", "duplicates", "skipped", "failed")},
+    )
+    return summary
+
+
+def _checked(
+    catalog: Catalog,
+    store: Store,
+    files: list[Path],
+    options: ImportOptions,
+    report: ProgressCallback,
+    cancelled: CancelCheck,
+) -> tuple[list[Job], int]:
+    """Settle what needs no reading (non-images, problems, files seen before).
+
+    Returns the files left to read, as jobs, and how many were settled.
+    """
+    jobs: list[Job] = []
+    settled = 0
+    for path in files:
+        if cancelled():
+            break
+        key = str(path)
+        found = classify(path)
+        if found == "skip":
+            store.summary.skipped += 1
+        elif isinstance(found, str):
+            store.problem(key, found)
+        else:
+            known_id = runs.known_file(catalog.db, display_path(key), found.size, found.mtime_ns)
+            if known_id is None:
+                jobs.append(
+                    Job(key, found.size, found.mtime_ns, catalog.archive, options.copy, store.lang)
+                )
+                continue
+            store.known(key, known_id)
+        settled += 1
+        report(ImportProgress(settled, len(files), display_path(key), "checked"))
+    return jobs, settled

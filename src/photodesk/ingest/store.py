@@ -1,0 +1,252 @@
+"""What an import writes to the catalog: one transaction per file, in scan order.
+
+A read file becomes a photo row with its captions and place, or is found to
+be a duplicate (by path, size and mtime, or by content); the partner's notes
+fill what the catalog does not have yet; the photo joins the batch's story;
+problems and warnings are recorded with the run. A kill at any moment leaves
+whole files or none.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from photodesk.catalog import Catalog, photos, places, search, stories
+from photodesk.catalog import imports as runs
+from photodesk.catalog.tx import write
+from photodesk.dates import DateParseError, exif_date, parse_date
+from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
+from photodesk.ingest.notes import NoteRow, Notes
+from photodesk.ingest.worker import Inspected
+from photodesk.text import display_path
+
+# Fields the notes may set on a photo only when it is new to the catalog.
+_ONLY_WHEN_NEW = tuple(f.name for f in where(type="choice"))
+_PLACE_REFS = tuple(f.name for f in where(type="place"))
+# What the reader found about the file and camera, kept as photo columns.
+_FILE_FACTS = (
+    "sha256",
+    "file_name",
+    "file_size",
+    "format",
+    "width",
+    "height",
+    "orientation",
+    "camera_make",
+    "camera_model",
+    "lens_model",
+    "body_serial",
+    "gps_lat",
+    "gps_lon",
+    "gps_alt",
+)
+
+
+@dataclass
+class ImportSummary:
+    run_id: int
+    added: int = 0
+    duplicates: int = 0  # already in the archive, by path or by content
+    skipped: int = 0
+    failed: int = 0
+    problems: list[dict[str, str]] = field(default_factory=list)
+    warnings: list[dict[str, str]] = field(default_factory=list)
+    photo_ids: list[int] = field(default_factory=list)
+    cancelled: bool = False
+    seconds: float = 0.0
+
+    @property
+    def total(self) -> int:
+        return self.added + self.duplicates + self.skipped + self.failed
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self) | {"total": self.total}
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """One run of an import: its counters, its catalog writes, its notes."""
+
+    def __init__(self, catalog: Catalog, run_id: int, notes: Notes | None, story: str | None):
+        self.db = catalog.db
+        self.archive = catalog.archive
+        self.notes = notes
+        self.lang = catalog.default_language
+        self.summary = ImportSummary(run_id=run_id)
+        self.story_id = stories.find_or_create(self.db, story) if story else None
+        self.notes_for: dict[str, list[NoteRow]] = {}
+
+    # -- outcomes (paths arrive as the OS gives them; the catalog stores text) --
+
+    def problem(self, path: str, reason: str) -> None:
+        path = display_path(path)
+        runs.add_problem(self.db, self.summary.run_id, path, reason)
+        self.summary.failed += 1
+        self.summary.problems.append({"path": path, "reason": reason})
+
+    def warning(self, path: str, reason: str) -> None:
+        path = display_path(path)
+        runs.add_problem(self.db, self.summary.run_id, path, reason, severity="warning")
+        self.summary.warnings.append({"path": path, "reason": reason})
+
+    def assign_notes(self, paths: list[str]) -> None:
+        """Match the notes to this batch's files up front; report rows that fit none or many."""
+        if self.notes is None:
+            return
+        found = self.notes.assign(paths)
+        self.notes_for = found.by_path
+        source = str(self.notes.source)
+        for row in found.unmatched:
+            self.warning(source, f"line {row.line} names {row.file!r}, which is not in this batch")
+        for row, count in found.ambiguous:
+            self.warning(
+                source,
+                f"line {row.line} names {row.file!r}, which fits {count} files in this batch; "
+                "give its folder too (day1/IMG_0001.JPG) — not applied",
+            )
+        for row, kept in found.repeated:
+            self.warning(
+                source,
+                f"line {row.line} repeats line {kept.line} for {row.file!r}"
+                f"{' (' + row.language + ')' if row.language else ''}; only line {kept.line} used",
+            )
+
+    def known(self, path: str, photo_id: int) -> None:
+        with write(self.db):
+            self._after_store(path, photo_id)
+        self.summary.duplicates += 1
+
+    def store(self, result: Inspected) -> str:
+        """Catalogue one read file; returns its outcome (added, duplicate or failed)."""
+        if result.status == "problem":
+            self.problem(result.path, result.reason or "unreadable")
+            return "failed"
+        with write(self.db):
+            photo_id = photos.sha_exists(self.db, result.sha256 or "")
+            added = False
+            if photo_id is None and result.status == "new":
+                photo_id, added = photos.add(
+                    self.db,
+                    self._row(result.record),
+                    result.record["captions"],
+                    result.record["place"],
+                )
+            if photo_id is not None:
+                runs.remember_file(
+                    self.db,
+                    display_path(result.path),
+                    result.size,
+                    result.mtime_ns,
+                    photo_id,
+                    self.summary.run_id,
+                )
+                self._after_store(result.path, photo_id, new=added)
+        if photo_id is None:
+            self.problem(result.path, "its photo was removed from the catalog during the import")
+            return "failed"
+        if added:
+            self.summary.added += 1
+            return "added"
+        self.summary.duplicates += 1
+        return "duplicate"
+
+    # -- rows -----------------------------------------------------------------
+
+    def _row(self, rec: dict[str, Any]) -> dict[str, Any]:
+        row = {k: rec[k] for k in _FILE_FACTS} | rec["fields"]
+        row["keywords"] = rec["keywords"] or None
+        row["original_path"] = display_path(self.archive.relative(Path(rec["original_path"])))
+        row["thumb_path"] = self.archive.relative(Path(rec["thumb_path"]))
+        row["import_run_id"] = self.summary.run_id
+        row["imported_at"] = _now()
+        return row | _taken_from_metadata(rec)
+
+    def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
+        self.summary.photo_ids.append(photo_id)
+        changed = new
+        for note in self.notes_for.get(path, []):
+            changed = self._apply_note(photo_id, note, path, new) or changed
+        if self.story_id is not None:
+            stories.append(self.db, self.story_id, [photo_id])
+        if changed:
+            search.reindex(self.db, [photo_id])
+
+    def _apply_note(self, photo_id: int, note: NoteRow, path: str, new: bool) -> bool:
+        """Fill what the catalog does not have yet: re-running never overwrites edits."""
+        v = note.values
+        where_ = f"{self.notes.source.name if self.notes else 'notes'} line {note.line}"
+        current = photos.row(self.db, photo_id) or {}
+        lang = note.language or self.lang
+        caps = photos.captions(self.db, photo_id).get(lang, {})
+        fill = {k: v[k] for k in PER_LANGUAGE if v.get(k) and not caps.get(k)}
+        if fill:
+            photos.set_caption(self.db, photo_id, lang, dict(fill))
+        updates: dict[str, Any] = {
+            k: v[k] for k in PER_PHOTO_TEXT if v.get(k) and not current.get(k)
+        }
+        if new:
+            updates |= {k: v[k] for k in _ONLY_WHEN_NEW if v.get(k)}
+        if v.get("keywords"):
+            have = json.loads(current["keywords"]) if current.get("keywords") else []
+            merged = list(dict.fromkeys(have + [w.strip() for w in v["keywords"].split(",")]))
+            merged = [w for w in merged if w]
+            if merged != have:
+                updates["keywords"] = json.dumps(merged, ensure_ascii=False)
+        for name in _PLACE_REFS:
+            if v.get(name) and not current.get(f"{name}_id"):
+                updates[f"{name}_id"], _ = places.find_or_create(self.db, v[name])
+        if v.get("date"):
+            updates |= self._note_date(v["date"], current, path, where_)
+        photos.update(self.db, photo_id, updates)
+        return bool(fill or updates)
+
+    def _note_date(self, text: str, current: dict[str, Any], path: str, where_: str) -> dict:
+        try:
+            taken = parse_date(text)
+        except DateParseError as exc:
+            self.warning(path, f"{where_}: {exc}")
+            return {}
+        if current.get("taken_source") in ("exif", "manual"):
+            start = current.get("taken_start")
+            if start and not (taken.start_iso <= start <= taken.end_iso):
+                who = "the camera" if current["taken_source"] == "exif" else "the catalog"
+                self.warning(
+                    path,
+                    f"{where_}: the notes say {text!r} but {who} says {start}; kept {who}'s date",
+                )
+            return {}
+        if current.get("taken_source") == "caption":
+            return {}
+        return taken.columns("caption")
+
+
+def _taken_from_metadata(rec: dict[str, Any]) -> dict[str, Any]:
+    """The camera's date, else the date the file's IPTC/XMP says it was created."""
+    taken = (
+        exif_date(rec["exif_taken"], rec["exif_offset"], rec["exif_subsec"])
+        if rec["exif_taken"]
+        else None
+    )
+    source = "exif"
+    if taken is None and rec.get("date_created"):
+        try:
+            taken = parse_date(_iso_from_iptc(rec["date_created"]))
+            source = "metadata"
+        except DateParseError:
+            taken = None
+    return taken.columns(source) if taken is not None else {}
+
+
+def _iso_from_iptc(value: str) -> str:
+    """IIM writes 2:55 as YYYYMMDD; XMP as ISO 8601, possibly with a time we drop here."""
+    value = value.strip()
+    if len(value) == 8 and value.isdigit():
+        return f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return value[:10] if len(value) > 10 and value[10] == "T" else value
