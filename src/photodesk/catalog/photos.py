@@ -12,7 +12,9 @@ from sqlite_utils import Database
 from photodesk.catalog import places
 from photodesk.catalog.sql import _column, _insert, _one, _rows, _update, _value
 from photodesk.catalog.tx import write
-from photodesk.fields import PER_LANGUAGE
+from photodesk.fields import PER_LANGUAGE, where
+
+_LISTS = tuple(f.name for f in where(type="list"))
 
 # The public shape of a photo in `list --json` / `show --json`; names are an interface.
 SUMMARY_SQL = """
@@ -49,9 +51,9 @@ def _columns(db: Database) -> set[str]:
 def _clean_row(db: Database, values: dict[str, Any]) -> dict[str, Any]:
     known = _columns(db)
     clean = {k: v for k, v in values.items() if k in known and k != "id"}
-    if isinstance(clean.get("keywords"), list):
-        words = clean["keywords"]
-        clean["keywords"] = json.dumps(words, ensure_ascii=False) if words else None
+    for name in _LISTS:  # stored as JSON text; an empty list is no value
+        if isinstance(clean.get(name), list):
+            clean[name] = json.dumps(clean[name], ensure_ascii=False) if clean[name] else None
     return clean
 
 
@@ -135,7 +137,8 @@ def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
     full = row(db, photo_id) or {}
     for key, value in full.items():
         photo.setdefault(key, value)
-    photo["keywords"] = json.loads(full["keywords"]) if full["keywords"] else []
+    for name in _LISTS:
+        photo[name] = json.loads(full[name]) if full.get(name) else []
     photo["captions"] = captions(db, photo_id)
     photo["stories"] = _column(
         db,

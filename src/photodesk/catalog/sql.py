@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-Params = Mapping[str, Any] | Sequence[Any]
+Params = dict[str, Any] | Sequence[Any]
 
 
 def _insert(db: Database, table: str, row: Mapping[str, Any]) -> int:

@@ -72,7 +72,7 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
         emit_json(rows)
         return
     for p in rows:
-        where = ", ".join(str(p[k]) for k in ("sublocation", "city", "province", "country") if p[k])
+        where = places.name_for(p) or ""
         code = f" ({p['country_code']})" if p["country_code"] else ""
         coords = (
             f"  {p['latitude']:.5f}, {p['longitude']:.5f}"

@@ -27,6 +27,7 @@ from photodesk.text import display_path
 # Fields the notes may set on a photo only when it is new to the catalog.
 _ONLY_WHEN_NEW = tuple(f.name for f in where(type="choice"))
 _PLACE_REFS = tuple(f.name for f in where(type="place"))
+_LISTS = tuple(f.name for f in where(type="list"))
 # What the reader found about the file and camera, kept as photo columns.
 _FILE_FACTS = (
     "sha256",
@@ -193,12 +194,13 @@ class Store:
         }
         if new:
             updates |= {k: v[k] for k in _ONLY_WHEN_NEW if v.get(k)}
-        if v.get("keywords"):
-            have = json.loads(current["keywords"]) if current.get("keywords") else []
-            merged = list(dict.fromkeys(have + [w.strip() for w in v["keywords"].split(",")]))
-            merged = [w for w in merged if w]
-            if merged != have:
-                updates["keywords"] = json.dumps(merged, ensure_ascii=False)
+        for name in _LISTS:  # merged: the notes' words join what the catalog has
+            if v.get(name):
+                have = json.loads(current[name]) if current.get(name) else []
+                merged = list(dict.fromkeys(have + [w.strip() for w in v[name].split(",")]))
+                merged = [w for w in merged if w]
+                if merged != have:
+                    updates[name] = json.dumps(merged, ensure_ascii=False)
         for name in _PLACE_REFS:
             if v.get(name) and not current.get(f"{name}_id"):
                 updates[f"{name}_id"], _ = places.find_or_create(self.db, v[name])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from PIL import Image, IptcImagePlugin
+from PIL import Image, ImageFile, IptcImagePlugin
 
 from photodesk.fields import FIELDS
 
@@ -30,6 +30,8 @@ def _values(value: bytes | list[bytes]) -> list[bytes]:
 
 
 def read_iptc(image: Image.Image) -> dict[str, object]:
+    if not isinstance(image, ImageFile.ImageFile):
+        return {}  # only images read from a file carry an APP13 or TIFF IPTC block
     try:
         info = IptcImagePlugin.getiptcinfo(image)
     except Exception as exc:  # a malformed APP13 must not cost the photo
