@@ -2,13 +2,16 @@ from __future__ import annotations
 
 import os
 import sys
+import traceback
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner, Result
 
 sys.path.insert(0, str(Path(__file__).parent))
 
 from photodesk.catalog import Catalog
+from photodesk.cli import main
 from photodesk.config import ENV_VAR, Archive
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,6 +37,33 @@ def archive(tmp_path) -> Archive:
 def catalog(archive):
     with Catalog.open(archive) as cat:
         yield cat
+
+
+@pytest.fixture
+def run(archive):
+    """Run `photodesk --archive <archive> ARGS...` in-process; the result for more checks.
+
+    Whatever the exit code, the command must end as the CLI means to (an exit
+    code and a message), never with an uncaught exception or a traceback.
+    ok=True (the default) asserts it succeeded, ok=False that it failed (any
+    non-zero code: check which where it matters), ok=None nothing about the code.
+    """
+    runner = CliRunner()
+
+    def invoke(*args: str, ok: bool | None = True) -> Result:
+        result = runner.invoke(main, ["--archive", str(archive.root), *args])
+        # CliRunner catches what the command raises, so no traceback is printed: look for it
+        if result.exception is not None and not isinstance(result.exception, SystemExit):
+            crash = "".join(traceback.format_exception(*result.exc_info))
+            pytest.fail(f"photodesk {args} raised instead of exiting:\n{crash}")
+        assert "Traceback" not in result.output, result.output
+        if ok is True:
+            assert result.exit_code == 0, result.output
+        elif ok is False:
+            assert result.exit_code != 0, result.output
+        return result
+
+    return invoke
 
 
 @pytest.fixture

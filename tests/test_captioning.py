@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from photodesk.catalog import codes, history, photos, places
+from photodesk.catalog import codes, history, photos, place_edits, places
 from photodesk.catalog.edits import Edit, EditError, apply_edit, undo
 from photodesk.language import normalize_lang
 
@@ -250,7 +250,7 @@ def test_a_place_merge_is_undone_like_any_change(catalog, add_photo):
     apply_edit(catalog.db, [a], Edit({"created_place": "Quanhe", "shown_place": "Quanhe"}), "ed")
     apply_edit(catalog.db, [b], Edit({"created_place": "Quanhe crossing"}), "ed")
     quanhe = catalog.db["places"].get(places.find(catalog.db, "Quanhe"))
-    places.merge(catalog.db, "Quanhe", "Quanhe crossing", user="ed")
+    place_edits.merge(catalog.db, "Quanhe", "Quanhe crossing", user="ed")
     crossing = places.find(catalog.db, "Quanhe crossing")
     assert _row(catalog, a)["created_place_id"] == _row(catalog, a)["shown_place_id"] == crossing
     assert [c.new for c in history.for_photo(catalog.db, a)][-2:] == [str(crossing)] * 2

@@ -3,25 +3,9 @@
 import json
 
 import pytest
-from click.testing import CliRunner
 
 from imagegen import exif_block, jpeg_bytes, write
 from photodesk.catalog import Catalog
-from photodesk.cli import main
-
-
-@pytest.fixture
-def run(archive):
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(main, ["--archive", str(archive.root), *args])
-        if ok:
-            assert result.exit_code == 0, result.output
-        assert "Traceback" not in result.output
-        return result
-
-    return invoke
 
 
 @pytest.fixture

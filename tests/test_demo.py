@@ -2,41 +2,34 @@
 
 import json
 
-from click.testing import CliRunner
-
+from archive_checks import assert_archive_whole
 from conftest import REPO
 from photodesk.catalog import Catalog, photos
-from photodesk.cli import main
 
 PHOTOS = REPO / "photos"
 
 
-def _import(archive):
-    result = CliRunner().invoke(
-        main,
-        [
-            "--archive",
-            str(archive.root),
-            "import",
-            str(PHOTOS),
-            "--captions",
-            str(PHOTOS / "captions.csv"),
-            "--story",
-            "Rason–Quanhe trade hub, July 2023",
-            "--json",
-        ],
+def _import(run):
+    result = run(
+        "import",
+        str(PHOTOS),
+        "--captions",
+        str(PHOTOS / "captions.csv"),
+        "--story",
+        "Rason–Quanhe trade hub, July 2023",
+        "--json",
     )
-    assert result.exit_code == 0, result.output
     return json.loads(result.output)
 
 
-def test_demo_import_is_complete_and_idempotent(archive):
-    first = _import(archive)
+def test_demo_import_is_complete_and_idempotent(run, archive):
+    first = _import(run)
     # 8 photos, a map and a chart; the script and the notes are skipped
     assert (first["added"], first["failed"], first["skipped"]) == (10, 0, 2)
     assert first["warnings"] == []
-    second = _import(archive)
+    second = _import(run)
     assert (second["added"], second["duplicates"], second["failed"]) == (0, 10, 0)
+    assert_archive_whole(archive)
 
     with Catalog.open(archive) as cat:
         db = cat.db

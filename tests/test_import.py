@@ -9,6 +9,7 @@ import stat
 import pytest
 from PIL import Image
 
+from archive_checks import assert_archive_whole, count_rows, photos_and_distinct_hashes
 from imagegen import (
     exif_block,
     heic_bytes,
@@ -22,10 +23,6 @@ from imagegen import (
 from photodesk.catalog import photos
 from photodesk.ingest import ImportOptions, import_paths, pool
 from photodesk.ingest.notes import load_notes
-
-
-def _count(catalog, table: str) -> int:
-    return catalog.db[table].count
 
 
 def _photo(catalog, name: str) -> dict:
@@ -44,10 +41,10 @@ def batch(tmp_path):
     return src
 
 
-def test_imports_recursively_and_counts(catalog, batch):
+def test_imports_recursively_and_counts(catalog, archive, batch):
     s = import_paths(catalog, [str(batch)])
     assert (s.added, s.duplicates, s.skipped, s.failed) == (3, 0, 1, 0)
-    assert _count(catalog, "photos") == 3
+    assert count_rows(archive.db_path) == 3
     a = _photo(catalog, "a.jpg")
     assert a["taken_start"] == a["taken_end"] == "2023-07-28T14:05:09"
     assert a["taken_offset"] == "+08:00"
@@ -57,9 +54,10 @@ def test_imports_recursively_and_counts(catalog, batch):
     assert (a["width"], a["height"], a["format"]) == (640, 480, "JPEG")
     run = catalog.db["import_runs"].get(s.run_id)
     assert (run["status"], run["added"], run["skipped"]) == ("finished", 3, 1)
+    assert_archive_whole(archive)
 
 
-def test_second_run_adds_nothing_and_reads_nothing(catalog, batch, monkeypatch):
+def test_second_run_adds_nothing_and_reads_nothing(catalog, archive, batch, monkeypatch):
     import_paths(catalog, [str(batch)])
 
     def must_not_run(*args, **kwargs):
@@ -68,23 +66,23 @@ def test_second_run_adds_nothing_and_reads_nothing(catalog, batch, monkeypatch):
     monkeypatch.setattr(pool, "run", must_not_run)
     s = import_paths(catalog, [str(batch)])
     assert (s.added, s.duplicates, s.failed) == (0, 3, 0)
-    assert _count(catalog, "photos") == 3
+    assert count_rows(archive.db_path) == 3
 
 
-def test_same_bytes_under_other_names_is_one_photo(catalog, tmp_path):
+def test_same_bytes_under_other_names_is_one_photo(catalog, archive, tmp_path):
     data = jpeg_bytes(seed=9, exif=exif_block())
     write(tmp_path / "in" / "IMG_0001.jpg", data)
     write(tmp_path / "in" / "copy of IMG_0001.jpeg", data)
     write(tmp_path / "in" / "x" / "renamed.JPG", data)
     s = import_paths(catalog, [str(tmp_path / "in")])
     assert (s.added, s.duplicates) == (1, 2)
-    assert _count(catalog, "photos") == 1
-    assert _count(catalog, "source_files") == 3
+    assert count_rows(archive.db_path) == 1
+    assert count_rows(archive.db_path, "source_files") == 3
     # and later, under yet another name, in another run
     write(tmp_path / "later" / "final.jpg", data)
     s = import_paths(catalog, [str(tmp_path / "later")])
     assert (s.added, s.duplicates) == (0, 1)
-    assert _count(catalog, "photos") == 1
+    assert count_rows(archive.db_path) == 1
 
 
 def test_heic_named_jpg_is_recognised(catalog, tmp_path):
@@ -96,7 +94,7 @@ def test_heic_named_jpg_is_recognised(catalog, tmp_path):
     assert p["original_path"].endswith(".heic")  # named by content in the archive
 
 
-def test_bad_files_become_problems_and_never_stop_the_batch(catalog, tmp_path):
+def test_bad_files_become_problems_and_never_stop_the_batch(catalog, archive, tmp_path):
     src = tmp_path / "in"
     good = jpeg_bytes(seed=5, exif=exif_block())
     write(src / "00_good.jpg", good)
@@ -133,6 +131,7 @@ def test_bad_files_become_problems_and_never_stop_the_batch(catalog, tmp_path):
         "06_bad_exif.jpg",
         "99_good.png",
     }
+    assert_archive_whole(archive)
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads files whatever their mode")
@@ -164,6 +163,7 @@ def test_in_place_records_the_path_only(catalog, archive, tmp_path):
     p = _photo(catalog, "x.jpg")
     assert p["original_path"] == str(src)
     assert not any(archive.originals.rglob("*.jpg"))
+    assert_archive_whole(archive)  # the original is the partner's file, still there
 
 
 def test_thumbnail_is_small_and_upright(catalog, archive, tmp_path):
@@ -311,7 +311,7 @@ def test_story_collects_the_batch_in_order(catalog, batch):
     assert names == ["a.jpg", "b.JPG", "c.png"]
 
 
-def test_cancel_stops_and_marks_the_run(catalog, tmp_path):
+def test_cancel_stops_and_marks_the_run(catalog, archive, tmp_path):
     for i in range(20):
         write(tmp_path / "in" / f"{i:02}.jpg", jpeg_bytes(seed=100 + i))
     seen = []
@@ -323,8 +323,10 @@ def test_cancel_stops_and_marks_the_run(catalog, tmp_path):
     assert s.cancelled
     assert 5 <= s.added < 20
     assert catalog.db["import_runs"].get(s.run_id)["status"] == "cancelled"
+    assert count_rows(archive.db_path) == s.added
+    assert_archive_whole(archive)  # what the cancelled run stored is whole
     s2 = import_paths(catalog, [str(tmp_path / "in")])
-    assert s2.added + s.added == 20 and _count(catalog, "photos") == 20
+    assert s2.added + s.added == 20 and count_rows(archive.db_path) == 20
 
 
 def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
@@ -469,10 +471,5 @@ def test_two_imports_at_once_both_finish_without_duplicates(tmp_path, archive):
     results = [json.loads(o[0]) for o in outs]
     assert sum(r["added"] for r in results) == 40
     assert all(r["added"] + r["duplicates"] == 40 for r in results)
-    import sqlite3
-
-    conn = sqlite3.connect(archive.db_path)
-    assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM photos").fetchone() == (
-        40,
-        40,
-    )
+    assert photos_and_distinct_hashes(archive.db_path) == (40, 40)
+    assert_archive_whole(archive)

@@ -7,20 +7,15 @@ import subprocess
 import sys
 import time
 
+from archive_checks import (
+    assert_archive_whole,
+    count_rows,
+    photos_and_distinct_hashes,
+    photos_so_far,
+)
 from imagegen import exif_block, jpeg_bytes, write
 
 N = 120
-
-
-def _count(db_path) -> int:
-    try:
-        conn = sqlite3.connect(f"file:{db_path}?mode=ro", uri=True, timeout=5)
-        try:
-            return conn.execute("SELECT count(*) FROM photos").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
 
 
 def test_sigkill_mid_batch_then_rerun(tmp_path, archive):
@@ -41,27 +36,23 @@ def test_sigkill_mid_batch_then_rerun(tmp_path, archive):
         cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
     )
     deadline = time.monotonic() + 60
-    while _count(archive.db_path) < 10 and time.monotonic() < deadline and proc.poll() is None:
+    while (
+        photos_so_far(archive.db_path) < 10 and time.monotonic() < deadline and proc.poll() is None
+    ):
         time.sleep(0.01)
     assert proc.poll() is None, "the import finished before it could be killed; raise N"
     os.killpg(proc.pid, signal.SIGKILL)  # the importer and its workers, mid-write
     proc.wait()
-    killed_at = _count(archive.db_path)
+    killed_at = count_rows(archive.db_path)
     assert 10 <= killed_at < N
-
-    conn = sqlite3.connect(archive.db_path)
-    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-    # every stored photo is whole: its thumbnail and original exist
-    for thumb, original in conn.execute("SELECT thumb_path, original_path FROM photos"):
-        assert (archive.root / thumb).is_file() and (archive.root / original).is_file()
-    conn.close()
+    assert_archive_whole(archive)  # every stored photo is whole, the catalog sound
 
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
+    assert photos_and_distinct_hashes(archive.db_path) == (N, N)
+    assert count_rows(archive.db_path, "source_files") == N
+    assert_archive_whole(archive)
     conn = sqlite3.connect(archive.db_path)
-    assert conn.execute("SELECT count(*), count(DISTINCT sha256) FROM photos").fetchone() == (N, N)
-    assert conn.execute("SELECT count(*) FROM source_files").fetchone()[0] == N
     statuses = [r[0] for r in conn.execute("SELECT status FROM import_runs ORDER BY id")]
     assert statuses == ["interrupted", "finished"]
     conn.close()

@@ -2,7 +2,7 @@
 
 import pytest
 
-from photodesk.catalog import places, stories
+from photodesk.catalog import place_edits, places, stories
 from photodesk.catalog.edits import Edit, apply_edit
 from photodesk.catalog.places import PlaceError
 from photodesk.catalog.stories import StoryError
@@ -22,7 +22,7 @@ def test_place_hierarchy_and_edit(catalog):
     )
     row = catalog.db["places"].get(pid)
     assert (row["city"], row["province"], row["country_code"]) == ("Hunchun", "Jilin", "CN")
-    places.edit(catalog.db, "QUANHE CUSTOMS HOUSE", new_name="Quanhe customs", sublocation="")
+    place_edits.edit(catalog.db, "QUANHE CUSTOMS HOUSE", new_name="Quanhe customs", sublocation="")
     row = catalog.db["places"].get(pid)
     assert (row["name"], row["sublocation"], row["city"]) == ("Quanhe customs", None, "Hunchun")
 
@@ -54,13 +54,13 @@ def test_merge_moves_photos(catalog, add_photo):
     apply_edit(
         catalog.db, [pid], Edit({"created_place": "Quanhe crossing", "shown_place": "Quanhe"}), "e"
     )
-    assert places.merge(catalog.db, "Quanhe crossing", "Quanhe") == 1
+    assert place_edits.merge(catalog.db, "Quanhe crossing", "Quanhe") == 1
     row = catalog.db["photos"].get(pid)
     target = places.find(catalog.db, "Quanhe")
     assert row["created_place_id"] == row["shown_place_id"] == target
     assert places.find(catalog.db, "Quanhe crossing") is None
     with pytest.raises(PlaceError, match="into itself"):
-        places.merge(catalog.db, "Quanhe", "quanhe")
+        place_edits.merge(catalog.db, "Quanhe", "quanhe")
 
 
 def test_suggest_by_distance_never_assigns(catalog, add_photo):

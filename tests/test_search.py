@@ -2,7 +2,7 @@
 
 import pytest
 
-from photodesk.catalog import places, search, stories
+from photodesk.catalog import place_edits, places, search, stories
 from photodesk.catalog.edits import Edit, apply_edit
 from photodesk.catalog.search import SearchFilter, build_query, search_ids
 
@@ -91,7 +91,7 @@ def test_place_names_and_edits_stay_in_step(catalog, story_photos):
     places.add(catalog.db, "Wonjong customs house", city="Rason", country="North Korea")
     apply_edit(catalog.db, [ids["fence"]], Edit({"shown_place": "Wonjong customs house"}), "ed")
     assert ids["fence"] in _find(catalog, "Rason")
-    places.edit(catalog.db, "Wonjong customs house", city="Sonbong")
+    place_edits.edit(catalog.db, "Wonjong customs house", city="Sonbong")
     assert _find(catalog, "Rason") == []
     assert _find(catalog, "Sonbong") == [ids["fence"]]
     apply_edit(catalog.db, [ids["fence"]], Edit({"description": "Double fence"}), "ed")
@@ -133,8 +133,14 @@ def test_filters(catalog, story_photos):
         "",
     ],
 )
-def test_query_syntax_is_never_interpreted(catalog, story_photos, text):
-    assert isinstance(_find(catalog, text), list)
+def test_query_syntax_is_never_interpreted(catalog, story_photos, add_photo, text):
+    """Operators are words, brackets and quotes are punctuation: found as written, or nothing."""
+    signs = add_photo(
+        captions={
+            "en": {"description": 'Painted: NEAR(a b) AND OR NOT a:b ^x col:customs "unterminated'}
+        }
+    )
+    assert _find(catalog, text) == ([signs] if build_query(text) else [])
 
 
 def test_operators_are_plain_words(catalog, story_photos):
@@ -149,10 +155,27 @@ def test_common_words_rank_by_weighted_occurrences(catalog, add_photo, monkeypat
     plain = [add_photo(captions={"en": {"description": f"customs scene {i}"}}) for i in range(5)]
     strong = add_photo(captions={"en": {"headline": "Customs", "description": "customs customs"}})
     newer = [add_photo(captions={"en": {"description": f"customs {i}"}}) for i in range(3)]
-    assert search._common(catalog.db, '"customs"')
+    # counted as common, so only the newest common_window matches are ranked, not window's
+    assert _find(catalog, "customs", common_window=1, limit=None) == [newer[-1]]
     found = _find(catalog, "customs")
     assert found[0] == strong
     assert set(found) == {*plain, *newer, strong}
     # the window keeps the newest matches when there are more than it holds
     assert set(_find(catalog, "customs", common_window=2, limit=2)) <= {*newer, strong}
     assert _find(catalog, "customs scene 3") == [plain[3]]
+    monkeypatch.setattr(search, "COMMON_WORD", 9)  # 9 matches: no longer common
+    assert len(_find(catalog, "customs", common_window=1, limit=None)) == 9
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known bug: a CJK run followed by another word in one typed chunk (税関、トラック, "
+    "세관a) is not found: the query's phrase lacks the token for the run's last character "
+    "that index_text puts between them",
+)
+@pytest.mark.parametrize(
+    "text", ["税関、トラック", "세관a", "税関2023", "国境の税関、トラックの列"]
+)
+def test_a_caption_is_found_by_its_own_text(catalog, add_photo, text):
+    pid = add_photo(captions={"en": {"description": text}})
+    assert _find(catalog, text) == [pid]

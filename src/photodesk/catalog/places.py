@@ -13,7 +13,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from photodesk.catalog.sql import _insert, _one, _rows, _update, _value
+from photodesk.catalog.sql import _insert, _one, _rows, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 from photodesk.fields import PLACE_PARTS, where
@@ -82,7 +82,8 @@ def _find_or_create(db: Database, name: str, **details: object) -> tuple[int, bo
     return _insert(db, "places", {"name": name.strip(), **values}), True
 
 
-def _check(details: dict[str, Any]) -> dict[str, Any]:
+def check_details(details: dict[str, Any]) -> dict[str, Any]:
+    """Coordinates in range and an ISO country code, before anything is written."""
     lat, lon = details.get("latitude"), details.get("longitude")
     if lat is not None and not -90 <= lat <= 90:
         raise PlaceError(f"latitude {lat} is outside -90..90")
@@ -103,29 +104,9 @@ def add(db: Database, name: str, **details: Any) -> int:
         raise PlaceError("a place needs a name")
     if find(db, name) is not None:
         raise PlaceError(f"a place named {name!r} exists already (change it with place edit)")
-    values = _check({k: v for k, v in details.items() if k in DETAILS and v is not None})
+    values = check_details({k: v for k, v in details.items() if k in DETAILS and v is not None})
     with write(db):
         return _insert(db, "places", {"name": name, **values})
-
-
-def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **details: Any) -> int:
-    """Change a place's details ("" clears one); returns the ids of photos that refer to it."""
-    from photodesk.catalog import search  # search indexes place names: it imports this module
-
-    place_id = require(db, name_or_id)
-    values = _check(
-        {k: (v if v != "" else None) for k, v in details.items() if k in DETAILS and v is not None}
-    )
-    if new_name is not None:
-        new_name = new_name.strip()
-        other = find(db, new_name)
-        if not new_name or (other is not None and other != place_id):
-            raise PlaceError(f"cannot rename to {new_name!r}: empty or already taken")
-        values["name"] = new_name
-    with write(db):
-        _update(db, "places", place_id, values)
-        search._reindex(db, photos_at(db, place_id))
-    return place_id
 
 
 def photos_at(db: Database, place_id: int) -> list[int]:
@@ -137,41 +118,6 @@ def photos_at(db: Database, place_id: int) -> list[int]:
             [place_id, place_id],
         )
     ]
-
-
-def merge(db: Database, source: str | int, target: str | int, user: str = "unknown") -> int:
-    """Fold `source` into `target`: photos that referred to it now refer to target.
-
-    Recorded as one change set (each photo's place change, then the removed
-    place itself), so `undo` brings the place and its photos back. Past
-    history is never rewritten.
-    """
-    from photodesk.catalog import history, search  # both refer to places themselves
-
-    source_id, target_id = require(db, source), require(db, target)
-    if source_id == target_id:
-        raise PlaceError("a place cannot be merged into itself")
-    with write(db):
-        row, target_row = get(db, source_id) or {}, get(db, target_id) or {}
-        change_set = history._open_change_set(
-            db, user, f"merge place {row['name']!r} into {target_row['name']!r}"
-        )
-        moved = photos_at(db, source_id)
-        for photo_id in moved:
-            photo = _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id]) or {}
-            for name in REFERENCES:
-                column = f"{name}_id"
-                if photo[column] == source_id:
-                    _update(db, "photos", photo_id, {column: target_id})
-                    history._record(
-                        db, change_set, photo_id, name, None, str(source_id), str(target_id)
-                    )
-        history._record(
-            db, change_set, None, "place", None, json.dumps(row, ensure_ascii=False), None
-        )
-        db.execute("DELETE FROM places WHERE id = ?", [source_id])
-        search._reindex(db, moved)
-    return len(moved)
 
 
 def _restore(db: Database, snapshot: str) -> None:

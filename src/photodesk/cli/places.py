@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from photodesk.catalog import history, places
+from photodesk.catalog import history, place_edits, places
 from photodesk.catalog import photos as photo_rows
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import PHOTO_ID, field_options
@@ -42,7 +42,7 @@ def place_add(ctx: click.Context, name: str, **details) -> None:
 def place_edit(ctx: click.Context, place: str, new_name: str | None, **details) -> None:
     """Change a place's details; give '' to clear one."""
     with open_catalog(ctx) as catalog:
-        place_id = places.edit(catalog.db, place, new_name, **details)
+        place_id = place_edits.edit(catalog.db, place, new_name, **details)
     click.echo(f"place {place_id} updated")
 
 
@@ -57,7 +57,7 @@ def place_merge(ctx: click.Context, source: str, target: str, user: str | None) 
     Kept in the history as one change set: photodesk undo brings SOURCE back.
     """
     with open_catalog(ctx) as catalog:
-        moved = places.merge(catalog.db, source, target, history.current_user(user))
+        moved = place_edits.merge(catalog.db, source, target, history.current_user(user))
     click.echo(f"merged; {moved} photo(s) now refer to {for_terminal(target)}")
 
 
