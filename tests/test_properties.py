@@ -183,3 +183,28 @@ def test_fts_operators_in_any_order_are_plain_words(catalog, run, searchable, qu
     assert set(check_search(catalog, run, " ".join(query))) == expected
     # Run together they are one chunk: never syntax, whatever they find.
     check_search(catalog, run, "".join(query))
+
+
+# Captions as a desk writes them: English, Korean and Japanese words, digits and
+# punctuation, in any mix, with or without spaces between scripts.
+_desk_word = st.text(
+    alphabet=st.sampled_from(
+        list("abcXYZ0129")
+        + list("세관화물차두만강")
+        + list("税関国境の列トラック")
+        + list("、,.-_/")
+    ),
+    min_size=1,
+    max_size=12,
+)
+
+
+@given(words=st.lists(_desk_word, min_size=1, max_size=6))
+def test_a_caption_is_found_by_its_own_text(catalog, add_photo, words):
+    text = " ".join(words)
+    pid = add_photo(captions={"en": {"description": text}})
+    if search.build_query(text) is None:
+        assert search.all_ids(catalog.db, text) == []
+        return
+    assert pid in search.all_ids(catalog.db, text)
+    assert pid in search.search_ids(catalog.db, text, search.SearchFilter(limit=None))

@@ -167,12 +167,6 @@ def test_common_words_rank_by_weighted_occurrences(catalog, add_photo, monkeypat
     assert len(_find(catalog, "customs", common_window=1, limit=None)) == 9
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known bug: a CJK run followed by another word in one typed chunk (税関、トラック, "
-    "세관a) is not found: the query's phrase lacks the token for the run's last character "
-    "that index_text puts between them",
-)
 @pytest.mark.parametrize(
     "text", ["税関、トラック", "세관a", "税関2023", "国境の税関、トラックの列"]
 )

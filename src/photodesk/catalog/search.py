@@ -68,16 +68,22 @@ def _term(chunk: str) -> str | None:
     ANDing a piece like IMG that every file name contains.
     """
     prefix = chunk.endswith("*")
+    pieces = [
+        piece
+        for word in _WORD.findall(chunk)
+        for piece in re.split(f"([{_CJK}]+)", word.rstrip("*"))
+        if piece
+    ]
     tokens: list[str] = []
-    for word in _WORD.findall(chunk):
-        word = word.rstrip("*")
-        for piece in re.split(f"([{_CJK}]+)", word):
-            if not piece:
-                continue
-            if _CJK_RUN.fullmatch(piece) and len(piece) > 1:
-                tokens.extend(piece[i : i + 2] for i in range(len(piece) - 1))
-            else:
-                tokens.append(piece)
+    for n, piece in enumerate(pieces, start=1):
+        if _CJK_RUN.fullmatch(piece) and len(piece) > 1:
+            tokens.extend(piece[i : i + 2] for i in range(len(piece) - 1))
+            if n < len(pieces):
+                # The index follows a run's bigrams with its last character
+                # (index_text): a phrase that goes on past the run needs it too.
+                tokens.append(piece[-1])
+        else:
+            tokens.append(piece)
     if not tokens:
         return None
     # A lone CJK character at the end is the start of some indexed bigram, or
