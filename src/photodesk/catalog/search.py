@@ -119,6 +119,12 @@ _PLACES = tuple(f for f in _SEARCHED if f.type == "place")
 LANG_SLOTS = 64  # document id = photo_id * LANG_SLOTS + slot; slot 0 is "no caption"
 
 
+def lang_slot(db: Database, lang: str) -> int:
+    """The slot of a caption language in search document ids, given one if it has none."""
+    with write(db):
+        return _lang_slot(db, lang) or 0
+
+
 def _lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
     slot = _value(db, "SELECT slot FROM search_langs WHERE lang = ?", [lang])
     if slot is not None or not create:
