@@ -334,3 +334,21 @@ def test_normalize_lang():
     for typo, right in (("jp", "ja"), ("KR", "ko"), ("cn", "zh")):
         with pytest.raises(LanguageError, match=f"the language tag is '{right}'"):
             normalize_lang(typo)
+
+
+@pytest.mark.parametrize("values", [{"description": "Trucks"}, {"credit": "Desk"}])
+def test_one_field_edit_reads_the_photo_once_and_never_the_schema(catalog, add_photo, values):
+    pid = add_photo(captions={"en": {"headline": "Customs"}})
+    statements: list[str] = []
+    catalog.db.conn.set_trace_callback(statements.append)
+    try:
+        apply_edit(catalog.db, [pid], Edit(values), "ed")
+    finally:
+        catalog.db.conn.set_trace_callback(None)
+    # "--" lines are FTS5's own; a statement that fires triggers is traced again for each.
+    traced = [s for s in statements if not s.startswith("--")]
+    ours = [s for i, s in enumerate(traced) if i == 0 or s != traced[i - 1]]
+    assert sum(s.startswith("SELECT * FROM photos") for s in ours) == 1
+    assert not [s for s in ours if "sqlite_master" in s or "table_info" in s]
+    assert len(ours) <= 13, "\n".join(ours)
+    assert _caption(catalog, pid).get("headline") == "Customs"
