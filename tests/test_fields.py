@@ -17,12 +17,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import CliRunner
 
 import photodesk
 from imagegen import insert_segment, iptc_app13, jpeg_bytes, write
 from photodesk import fields
-from photodesk.cli import main
 from photodesk.dates import DATE_COLUMNS
 from photodesk.fields import FIELDS, Field
 
@@ -96,20 +94,6 @@ def shown(photo: dict[str, Any], f: Field, lang: str) -> Any:
 
 
 # -- running the CLI ----------------------------------------------------------------
-
-
-@pytest.fixture
-def run(archive):
-    runner = CliRunner()
-
-    def invoke(*args: str, ok: bool = True):
-        result = runner.invoke(main, ["--archive", str(archive.root), *args])
-        assert "Traceback" not in result.output, result.output
-        if ok:
-            assert result.exit_code == 0, result.output
-        return result
-
-    return invoke
 
 
 def _show(run, photo_id: int) -> dict[str, Any]:
@@ -273,13 +257,13 @@ def test_iim_datasets_cli_options_and_notes_aliases_are_unique():
 
 
 def test_notes_aliases_are_in_the_form_the_reader_matches():
-    from photodesk.ingest.notes import _KEYS
+    from photodesk.ingest.notes import KEY_COLUMNS
 
     for f in FIELDS:
         for alias in f.notes:
             # The reader casefolds a header and turns spaces into underscores.
             assert alias == alias.strip().casefold().replace(" ", "_"), (f.name, alias)
-            assert alias not in _KEYS, (f.name, alias)
+            assert alias not in KEY_COLUMNS, (f.name, alias)
 
 
 def test_field_attributes_fit_together():

@@ -72,12 +72,13 @@ class Catalog:
             _check_not_newer(db)
             if migrations.pending(db):
                 # Under the write lock, so two processes opening a new catalog
-                # at once cannot both migrate it; apply() re-checks what is pending.
+                # at once cannot both migrate it.
                 with write(db):
-                    migrations.apply(db)
-                    # Migrations are frozen SQL; the index they may have
-                    # reshaped is rebuilt by today's code.
-                    search._reindex_all(db)
+                    if migrations.pending(db):  # another process may have just done it
+                        migrations.apply(db)
+                        # Migrations are frozen SQL; the index they may have
+                        # reshaped is rebuilt by today's code.
+                        search._reindex_all(db)
             db.conn.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.Error as exc:
             raise CatalogError(describe_sqlite_error(exc, archive.db_path)) from exc

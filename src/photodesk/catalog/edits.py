@@ -22,7 +22,7 @@ from photodesk.catalog.sql import _column, _one, _update
 from photodesk.catalog.tx import write
 from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
 from photodesk.errors import PhotodeskError
-from photodesk.fields import BY_NAME, EDITABLE, PER_LANGUAGE, Field
+from photodesk.fields import BY_NAME, EDITABLE, FIELDS, PER_LANGUAGE, Field
 from photodesk.language import LanguageError, normalize_lang
 
 
@@ -43,7 +43,10 @@ class Edit:
     lang: str | None = None
 
     def changes(self) -> dict[str, Any]:
-        return {k: v for k, v in self.values.items() if v is not None}
+        """The fields to change, in table order (history and warnings list them so)."""
+        known = {k: v for k, v in self.values.items() if v is not None and k in BY_NAME}
+        ordered = {f.name: known[f.name] for f in FIELDS if f.name in known}
+        return ordered | {k: v for k, v in self.values.items() if v is not None}
 
     def is_empty(self) -> bool:
         return not self.changes()

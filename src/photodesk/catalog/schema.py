@@ -1,14 +1,16 @@
 """The catalog's schema, as an ordered list of migrations that run on open.
 
 Never edit a migration that has shipped: add a new one. A migration is frozen
-history: it runs fixed statements and never calls today's code (whose tables
-and columns may since have changed). Each runs in one transaction with the
-record of it having run, so a crash mid-migration leaves the previous schema
-intact. Derived data (the search index) is rebuilt by `Catalog.open` after
-pending migrations have run.
+history: the exact statements it ran when it shipped, never today's code
+(whose tables, columns and libraries may since have changed). Each runs in one
+transaction with the record of it having run, so a crash mid-migration leaves
+the previous schema intact. Derived data (the search index) is rebuilt by
+`Catalog.open` after pending migrations have run.
 """
 
 from __future__ import annotations
+
+import functools
 
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
@@ -16,192 +18,290 @@ from sqlite_utils.migrations import Migrations
 migrations = Migrations("photodesk")
 
 
-def known_migrations() -> list[str]:
+@functools.cache
+def known_migrations() -> tuple[str, ...]:
     """The names of every migration this photodesk knows, oldest first."""
-    return [m.name for m in migrations.pending(Database(memory=True))]
+    empty = Database(memory=True)
+    try:
+        return tuple(m.name for m in migrations.pending(empty))
+    finally:
+        empty.close()
+
+
+# Photos, their captions, places, stories, import runs and the files seen.
+# places uses AUTOINCREMENT: a merged-away place's id is never handed to a new
+# place, so undoing the merge can bring it back under the id history refers to.
+# source_files: (path, size, mtime) known means the file need not be read again.
+_M001 = (
+    (
+        "CREATE TABLE places (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
+        "sublocation TEXT, city TEXT, province TEXT, country TEXT, country_code TEXT, "
+        "latitude FLOAT, longitude FLOAT)"
+    ),
+    "CREATE UNIQUE INDEX idx_places_name ON places (name COLLATE NOCASE)",
+    (
+        'CREATE TABLE "import_runs" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "started_at" TEXT,\n'
+        '   "finished_at" TEXT,\n'
+        '   "status" TEXT,\n'
+        '   "pid" INTEGER,\n'
+        '   "pid_started" TEXT,\n'
+        '   "paths" TEXT,\n'
+        '   "mode" TEXT,\n'
+        '   "added" INTEGER,\n'
+        '   "duplicates" INTEGER,\n'
+        '   "skipped" INTEGER,\n'
+        '   "failed" INTEGER\n'
+        ")"
+    ),
+    (
+        'CREATE TABLE "photos" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "sha256" TEXT NOT NULL,\n'
+        "   \"kind\" TEXT NOT NULL DEFAULT 'photo',\n"
+        '   "file_name" TEXT,\n'
+        '   "file_size" INTEGER,\n'
+        '   "format" TEXT,\n'
+        '   "width" INTEGER,\n'
+        '   "height" INTEGER,\n'
+        '   "orientation" INTEGER,\n'
+        '   "camera_make" TEXT,\n'
+        '   "camera_model" TEXT,\n'
+        '   "lens_model" TEXT,\n'
+        '   "body_serial" TEXT,\n'
+        '   "gps_lat" REAL,\n'
+        '   "gps_lon" REAL,\n'
+        '   "gps_alt" REAL,\n'
+        '   "taken_start" TEXT,\n'
+        '   "taken_end" TEXT,\n'
+        '   "taken_precision" TEXT,\n'
+        '   "taken_text" TEXT,\n'
+        '   "taken_source" TEXT,\n'
+        '   "taken_offset" TEXT,\n'
+        '   "creator" TEXT,\n'
+        '   "creator_title" TEXT,\n'
+        '   "credit" TEXT,\n'
+        '   "source" TEXT,\n'
+        '   "copyright" TEXT,\n'
+        '   "job_id" TEXT,\n'
+        '   "instructions" TEXT,\n'
+        '   "caption_writer" TEXT,\n'
+        '   "keywords" TEXT,\n'
+        "   \"status\" TEXT NOT NULL DEFAULT 'new',\n"
+        '   "created_place_id" INTEGER REFERENCES "places"("id"),\n'
+        '   "shown_place_id" INTEGER REFERENCES "places"("id"),\n'
+        '   "original_path" TEXT,\n'
+        '   "thumb_path" TEXT,\n'
+        '   "phash" TEXT,\n'
+        '   "import_run_id" INTEGER REFERENCES "import_runs"("id"),\n'
+        '   "imported_at" TEXT\n'
+        ")"
+    ),
+    ('CREATE UNIQUE INDEX "idx_photos_sha256"\n    ON "photos" ("sha256")'),
+    (
+        'CREATE INDEX "idx_photos_taken_start_taken_end"\n'
+        '    ON "photos" ("taken_start", "taken_end")'
+    ),
+    (
+        'CREATE TABLE "captions" (\n'
+        '   "photo_id" INTEGER REFERENCES "photos"("id"),\n'
+        '   "lang" TEXT,\n'
+        '   "headline" TEXT,\n'
+        '   "title" TEXT,\n'
+        '   "description" TEXT,\n'
+        '   PRIMARY KEY ("photo_id", "lang")\n'
+        ")"
+    ),
+    (
+        'CREATE TABLE "stories" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "name" TEXT NOT NULL,\n'
+        '   "job_id" TEXT,\n'
+        '   "created_at" TEXT\n'
+        ")"
+    ),
+    "CREATE UNIQUE INDEX idx_stories_name ON stories (name COLLATE NOCASE)",
+    (
+        'CREATE TABLE "story_photos" (\n'
+        '   "story_id" INTEGER REFERENCES "stories"("id"),\n'
+        '   "photo_id" INTEGER REFERENCES "photos"("id"),\n'
+        '   "position" INTEGER,\n'
+        '   PRIMARY KEY ("story_id", "photo_id")\n'
+        ")"
+    ),
+    (
+        'CREATE TABLE "source_files" (\n'
+        '   "path" TEXT PRIMARY KEY,\n'
+        '   "size" INTEGER,\n'
+        '   "mtime_ns" INTEGER,\n'
+        '   "photo_id" INTEGER REFERENCES "photos"("id"),\n'
+        '   "import_run_id" INTEGER REFERENCES "import_runs"("id")\n'
+        ")"
+    ),
+    ('CREATE INDEX "idx_source_files_photo_id"\n    ON "source_files" ("photo_id")'),
+    (
+        'CREATE TABLE "import_problems" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "run_id" INTEGER REFERENCES "import_runs"("id"),\n'
+        '   "path" TEXT,\n'
+        '   "reason" TEXT,\n'
+        '   "severity" TEXT\n'
+        ")"
+    ),
+    ('CREATE INDEX "idx_import_problems_run_id"\n    ON "import_problems" ("run_id")'),
+    ('CREATE TABLE "settings" (\n   "key" TEXT PRIMARY KEY,\n   "value" TEXT\n)'),
+    "INSERT INTO settings (key, value) VALUES ('default_language', 'en')",
+)
+
+
+# History with change sets, code replacements, and full-text search. One
+# search document per photo and caption language (lang '' holds a photo with no
+# caption), so --lang can restrict matches to one language. The text is stored
+# as indexed: CJK runs split into overlapping bigrams. A document's id is
+# photo_id * 64 + its language's slot, so a search reads photo and language
+# from the index alone, and newest photos come first. The FTS5 table keeps
+# prefix indexes, which make search-as-you-type (`cust*`) an index lookup, and
+# the triggers keep it in step with every edit. The bm25 weights are
+# fields.SEARCH_COLUMNS' as they were when this shipped.
+_M002 = (
+    (
+        'CREATE TABLE "change_sets" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "at" TEXT,\n'
+        '   "user" TEXT,\n'
+        '   "summary" TEXT,\n'
+        '   "undoes" INTEGER,\n'
+        '   "undone_by" INTEGER\n'
+        ")"
+    ),
+    (
+        'CREATE TABLE "history" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "change_set" INTEGER REFERENCES "change_sets"("id"),\n'
+        '   "photo_id" INTEGER REFERENCES "photos"("id"),\n'
+        '   "field" TEXT,\n'
+        '   "lang" TEXT,\n'
+        '   "old" TEXT,\n'
+        '   "new" TEXT\n'
+        ")"
+    ),
+    ('CREATE INDEX "idx_history_photo_id_change_set"\n    ON "history" ("photo_id", "change_set")'),
+    ('CREATE INDEX "idx_history_change_set"\n    ON "history" ("change_set")'),
+    ('CREATE TABLE "codes" (\n   "code" TEXT PRIMARY KEY,\n   "text" TEXT\n)'),
+    ('CREATE TABLE "search_langs" (\n   "slot" INTEGER PRIMARY KEY,\n   "lang" TEXT NOT NULL\n)'),
+    ('CREATE UNIQUE INDEX "idx_search_langs_lang"\n    ON "search_langs" ("lang")'),
+    (
+        'CREATE TABLE "search_docs" (\n'
+        '   "id" INTEGER PRIMARY KEY,\n'
+        '   "photo_id" INTEGER REFERENCES "photos"("id"),\n'
+        '   "lang" TEXT,\n'
+        '   "headline" TEXT,\n'
+        '   "title" TEXT,\n'
+        '   "description" TEXT,\n'
+        '   "keywords" TEXT,\n'
+        '   "places" TEXT,\n'
+        '   "file_name" TEXT,\n'
+        '   "credit" TEXT\n'
+        ")"
+    ),
+    ('CREATE INDEX "idx_search_docs_photo_id"\n    ON "search_docs" ("photo_id")'),
+    (
+        "CREATE VIRTUAL TABLE search_docs_fts USING fts5 (headline, title, description, "
+        "keywords, places, file_name, credit, content=[search_docs], tokenize='unicode61 "
+        "remove_diacritics 2', prefix='2 3 4')"
+    ),
+    (
+        'CREATE TRIGGER "search_docs_ai" AFTER INSERT ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_docs_fts" (rowid, '
+        '"headline", '
+        '"title", '
+        '"description", '
+        '"keywords", '
+        '"places", '
+        '"file_name", '
+        '"credit") VALUES (new.rowid, '
+        'new."headline", '
+        'new."title", '
+        'new."description", '
+        'new."keywords", '
+        'new."places", '
+        'new."file_name", '
+        'new."credit");\n'
+        "END"
+    ),
+    (
+        'CREATE TRIGGER "search_docs_ad" AFTER DELETE ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_docs_fts" ("search_docs_fts", '
+        "rowid, "
+        '"headline", '
+        '"title", '
+        '"description", '
+        '"keywords", '
+        '"places", '
+        '"file_name", '
+        "\"credit\") VALUES('delete', "
+        "old.rowid, "
+        'old."headline", '
+        'old."title", '
+        'old."description", '
+        'old."keywords", '
+        'old."places", '
+        'old."file_name", '
+        'old."credit");\n'
+        "END"
+    ),
+    (
+        'CREATE TRIGGER "search_docs_au" AFTER UPDATE ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_docs_fts" ("search_docs_fts", '
+        "rowid, "
+        '"headline", '
+        '"title", '
+        '"description", '
+        '"keywords", '
+        '"places", '
+        '"file_name", '
+        "\"credit\") VALUES('delete', "
+        "old.rowid, "
+        'old."headline", '
+        'old."title", '
+        'old."description", '
+        'old."keywords", '
+        'old."places", '
+        'old."file_name", '
+        'old."credit");\n'
+        '  INSERT INTO "search_docs_fts" (rowid, '
+        '"headline", '
+        '"title", '
+        '"description", '
+        '"keywords", '
+        '"places", '
+        '"file_name", '
+        '"credit") VALUES (new.rowid, '
+        'new."headline", '
+        'new."title", '
+        'new."description", '
+        'new."keywords", '
+        'new."places", '
+        'new."file_name", '
+        'new."credit");\n'
+        "END"
+    ),
+    "INSERT INTO search_langs (slot, lang) VALUES (0, '')",
+    (
+        "INSERT INTO search_docs_fts (search_docs_fts, rank) VALUES ('rank', 'bm25(8.0, "
+        "4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"
+    ),
+)
 
 
 @migrations()
 def m001_initial(db: Database) -> None:
-    # AUTOINCREMENT: a merged-away place's id is never handed to a new place,
-    # so undoing the merge can bring it back under the id history refers to.
-    db.execute(
-        "CREATE TABLE places (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT NOT NULL, "
-        "sublocation TEXT, city TEXT, province TEXT, country TEXT, country_code TEXT, "
-        "latitude FLOAT, longitude FLOAT)"
-    )
-    db.execute("CREATE UNIQUE INDEX idx_places_name ON places (name COLLATE NOCASE)")
-    db.table("import_runs").create(
-        {
-            "id": int,
-            "started_at": str,
-            "finished_at": str,
-            "status": str,  # running / finished / cancelled / interrupted
-            "pid": int,  # of the importing process, to tell a dead run from a live one
-            "pid_started": str,  # its start time, so a reused pid is not taken for it
-            "paths": str,  # JSON list of what the user named
-            "mode": str,  # copy / in-place
-            "added": int,
-            "duplicates": int,
-            "skipped": int,
-            "failed": int,
-        },
-        pk="id",
-    )
-    photo_columns = {
-        "id": int,
-        "sha256": str,
-        "kind": str,  # photo / map / graphic
-        "file_name": str,
-        "file_size": int,
-        "format": str,
-        "width": int,
-        "height": int,
-        "orientation": int,
-        "camera_make": str,
-        "camera_model": str,
-        "lens_model": str,
-        "body_serial": str,  # sensitive: identifies the partner's camera
-        "gps_lat": float,  # sensitive: where the partner stood
-        "gps_lon": float,
-        "gps_alt": float,
-        "taken_start": str,  # naive local ISO, inclusive
-        "taken_end": str,
-        "taken_precision": str,
-        "taken_text": str,
-        "taken_source": str,  # exif / metadata / caption / manual
-        "taken_offset": str,  # UTC offset the camera gave, e.g. +08:00
-        "creator": str,
-        "creator_title": str,
-        "credit": str,
-        "source": str,
-        "copyright": str,
-        "job_id": str,
-        "instructions": str,
-        "caption_writer": str,
-        "keywords": str,  # JSON list
-        "status": str,  # new / captioned / checked
-        "created_place_id": int,
-        "shown_place_id": int,
-        "original_path": str,  # relative to the archive when copied, absolute when in place
-        "thumb_path": str,
-        "phash": str,
-        "import_run_id": int,
-        "imported_at": str,
-    }
-    db.table("photos").create(
-        photo_columns,
-        pk="id",
-        not_null={"sha256", "kind", "status"},
-        defaults={"kind": "photo", "status": "new"},
-        foreign_keys=[
-            ("created_place_id", "places", "id"),
-            ("shown_place_id", "places", "id"),
-            ("import_run_id", "import_runs", "id"),
-        ],
-    )
-    db.table("photos").create_index(["sha256"], unique=True)
-    db.table("photos").create_index(["taken_start", "taken_end"])
-    db.table("captions").create(
-        {"photo_id": int, "lang": str, "headline": str, "title": str, "description": str},
-        pk=("photo_id", "lang"),
-        foreign_keys=[("photo_id", "photos", "id")],
-    )
-    db.table("stories").create(
-        {"id": int, "name": str, "job_id": str, "created_at": str},
-        pk="id",
-        not_null={"name"},
-    )
-    db.execute("CREATE UNIQUE INDEX idx_stories_name ON stories (name COLLATE NOCASE)")
-    db.table("story_photos").create(
-        {"story_id": int, "photo_id": int, "position": int},
-        pk=("story_id", "photo_id"),
-        foreign_keys=[("story_id", "stories", "id"), ("photo_id", "photos", "id")],
-    )
-    # Every path a photo was imported from; (path, size, mtime) known means
-    # the file need not be read again on the next run.
-    db.table("source_files").create(
-        {"path": str, "size": int, "mtime_ns": int, "photo_id": int, "import_run_id": int},
-        pk="path",
-        foreign_keys=[("photo_id", "photos", "id"), ("import_run_id", "import_runs", "id")],
-    )
-    db.table("source_files").create_index(["photo_id"])
-    db.table("import_problems").create(
-        {"id": int, "run_id": int, "path": str, "reason": str, "severity": str},
-        pk="id",
-        foreign_keys=[("run_id", "import_runs", "id")],
-    )
-    db.table("import_problems").create_index(["run_id"])
-    db.table("settings").create({"key": str, "value": str}, pk="key")
-    db.table("settings").insert({"key": "default_language", "value": "en"})
+    for statement in _M001:
+        db.execute(statement)
 
 
 @migrations()
 def m002_captioning(db: Database) -> None:
-    """History with change sets, code replacements, and full-text search."""
-    db.table("change_sets").create(
-        {"id": int, "at": str, "user": str, "summary": str, "undoes": int, "undone_by": int},
-        pk="id",
-    )
-    db.table("history").create(
-        {
-            "id": int,
-            "change_set": int,
-            "photo_id": int,
-            "field": str,
-            "lang": str,
-            "old": str,
-            "new": str,
-        },
-        pk="id",
-        foreign_keys=[("change_set", "change_sets", "id"), ("photo_id", "photos", "id")],
-    )
-    db.table("history").create_index(["photo_id", "change_set"])
-    db.table("history").create_index(["change_set"])
-    db.table("codes").create({"code": str, "text": str}, pk="code")
-    # One search document per photo and caption language (lang '' holds a photo
-    # with no caption), so --lang can restrict matches to one language. The
-    # text is stored as indexed: CJK runs split into overlapping bigrams. A
-    # document's id is photo_id * 64 + its language's slot, so a search reads
-    # photo and language from the index alone, and newest photos come first.
-    db.table("search_langs").create({"slot": int, "lang": str}, pk="slot", not_null={"lang"})
-    db.table("search_langs").create_index(["lang"], unique=True)
-    db.table("search_langs").insert({"slot": 0, "lang": ""})
-    db.table("search_docs").create(
-        {
-            "id": int,
-            "photo_id": int,
-            "lang": str,
-            "headline": str,
-            "title": str,
-            "description": str,
-            "keywords": str,
-            "places": str,
-            "file_name": str,
-            "credit": str,
-        },
-        pk="id",
-        foreign_keys=[("photo_id", "photos", "id")],
-    )
-    db.table("search_docs").create_index(["photo_id"])
-    db.table("search_docs").enable_fts(
-        ["headline", "title", "description", "keywords", "places", "file_name", "credit"],
-        fts_version="FTS5",
-        create_triggers=True,
-        tokenize="unicode61 remove_diacritics 2",
-        replace=True,
-    )
-    # sqlite-utils made the triggers that keep the index in step with every
-    # edit; rebuild the index table itself (same name and columns, so those
-    # triggers still apply) with prefix indexes, which make search-as-you-type
-    # (`cust*`) an index lookup instead of a scan. enable_fts has no option for it.
-    db.execute("DROP TABLE search_docs_fts")
-    db.execute(
-        "CREATE VIRTUAL TABLE search_docs_fts USING fts5 (headline, title, description, "
-        "keywords, places, file_name, credit, content=[search_docs], "
-        "tokenize='unicode61 remove_diacritics 2', prefix='2 3 4')"
-    )
-    db.execute(
-        "INSERT INTO search_docs_fts (search_docs_fts, rank) "
-        "VALUES ('rank', 'bm25(8.0, 4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"  # fields.SEARCH_COLUMNS
-    )
+    for statement in _M002:
+        db.execute(statement)

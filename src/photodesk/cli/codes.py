@@ -21,7 +21,7 @@ def codes_group() -> None:
 @click.pass_context
 def codes_add(ctx: click.Context, code: str, text: str) -> None:
     """Add or replace one code: `codes add qh "Quanhe customs house"`."""
-    with open_catalog(ctx, create=True) as catalog:
+    with open_catalog(ctx) as catalog:
         codes.add(catalog.db, code, text)
     click.echo(f"={code.strip('=')}= → {for_terminal(text)}")
 

@@ -21,7 +21,7 @@ from photodesk.language import LanguageError, normalize_lang
 
 # Accepted spelling → canonical column: which file and which language a row
 # is about, then every field the table lets notes fill.
-_KEYS = {
+KEY_COLUMNS = {
     "file": "file",
     "filename": "file",
     "file_name": "file",
@@ -30,7 +30,7 @@ _KEYS = {
     "language": "language",
     "lang": "language",
 }
-_COLUMNS = _KEYS | {alias: f.name for f in FIELDS for alias in f.notes}
+_COLUMNS = KEY_COLUMNS | {alias: f.name for f in FIELDS for alias in f.notes}
 
 
 class NotesError(PhotodeskError):
