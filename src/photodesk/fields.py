@@ -56,9 +56,10 @@ class Field:
 FIELDS: tuple[Field, ...] = (
     # Per photo and caption language.
     Field("headline", "Headline", "language", iim=105, iim_limit=256, xmp="photoshop:Headline",
-        xmp_kind="simple", notes=("headline",), cli="--headline", search="headline"),
+        xmp_kind="simple", notes=("headline",), cli="--headline", help="Headline: a few words.",
+        search="headline"),
     Field("title", "Title", "language", iim=5, iim_limit=64, xmp="dc:title", xmp_kind="lang-alt",
-        notes=("title",), cli="--title", search="title"),
+        notes=("title",), cli="--title", help="Title (IPTC object name).", search="title"),
     Field("description", "Caption", "language", iim=120, iim_limit=2000, xmp="dc:description",
         xmp_kind="lang-alt", notes=("caption", "description"), cli="--caption",
         help="The caption (IPTC description).", search="description"),
@@ -87,6 +88,10 @@ FIELDS: tuple[Field, ...] = (
     Field("keywords", "Keywords", "photo", type="list", iim=25, iim_limit=64, xmp="dc:subject",
         xmp_kind="bag", notes=("keywords",), cli="--keywords",
         help="Comma-separated keywords (replaces the list; '' clears).", search="keywords"),
+    Field("kind", "Kind", "photo", type="choice", choices=KINDS, notes=("kind",), cli="--kind",
+        help="What the image is."),
+    Field("status", "Status", "photo", type="choice", choices=STATUSES, cli="--status",
+        help="How far the caption has got."),
     Field("date", "Date", "photo", type="date", iim=55, iim_limit=8, xmp="photoshop:DateCreated",
         xmp_kind="simple", notes=("date", "date_text", "taken"), cli="--date",
         help='When taken: "2023-07-28", "late July 2023", "circa 2019"…'),
@@ -97,8 +102,6 @@ FIELDS: tuple[Field, ...] = (
     Field("shown_place", "Location shown", "photo", type="place", xmp="Iptc4xmpExt:LocationShown",
         xmp_kind="struct", notes=("shown_place",), cli="--shown", help="Place the frame shows.",
         search="places"),
-    Field("kind", "Kind", "photo", type="choice", choices=KINDS, notes=("kind",), cli="--kind"),
-    Field("status", "Status", "photo", type="choice", choices=STATUSES, cli="--status"),
     # Parts of a named place (IPTC location hierarchy), kept in the gazetteer.
     Field("sublocation", "Sublocation", "place", iim=92, iim_limit=32, xmp="Iptc4xmpCore:Location",
         xmp_kind="simple", cli="--sublocation", help="Sublocation (a building, a bridge).",

@@ -81,6 +81,9 @@ def add(
 ) -> tuple[int, bool]:
     """Catalogue a photo (its row, captions and the place its metadata names).
 
+    For the importer: no history, and the caller brings the search index in
+    step (`search.reindex`) once its notes are applied too.
+
     Returns (id, added): the same bytes already catalogued, perhaps by another
     import a moment ago, give that photo's id and False.
     """
@@ -107,7 +110,7 @@ def add(
 
 
 def update(db: Database, photo_id: int, values: dict[str, Any]) -> None:
-    """Write photo columns without history (import only: the editor goes through edits)."""
+    """Write photo columns without history or reindexing (import only; editors use edits)."""
     clean = _clean_row(db, values)
     if clean:
         with write(db):
@@ -115,7 +118,7 @@ def update(db: Database, photo_id: int, values: dict[str, Any]) -> None:
 
 
 def set_caption(db: Database, photo_id: int, lang: str, values: dict[str, str | None]) -> None:
-    """Write caption fields of one language without history (import only)."""
+    """Write caption fields of one language without history or reindexing (import only)."""
     with write(db):
         _set_caption(db, photo_id, lang, values)
 
