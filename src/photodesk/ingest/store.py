@@ -129,6 +129,8 @@ class Store:
         if result.status == "problem":
             self.problem(result.path, result.reason or "unreadable")
             return "failed"
+        # One transaction per file, so a kill leaves whole files or none; the
+        # catalog functions called inside it nest as savepoints.
         with write(self.db):
             photo_id = photos.sha_exists(self.db, result.sha256 or "")
             added = False
