@@ -10,9 +10,10 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 # The oldest surviving photograph is from 1826; later than 2100 is a typo, not a photo.
 MIN_YEAR, MAX_YEAR = 1826, 2100
@@ -307,3 +308,61 @@ def parse_bound(text: str, end: bool = False) -> datetime:
     """A --since/--until bound: the first moment of the phrase, or its last when end=True."""
     td = parse_date(text)
     return td.end if end else td.start
+
+
+# How a date reads in a caption or on a label, by language. English keeps the
+# desk's own phrase; Korean and Japanese write year, month and day in order.
+_PART_WORDS = {
+    "ko": {"early": "초순", "mid": "중순", "late": "하순"},
+    "ja": {"early": "上旬", "mid": "中旬", "late": "下旬"},
+}
+_SEASON_WORDS = {
+    "ko": {3: "봄", 6: "여름", 9: "가을", 12: "겨울"},
+    "ja": {3: "春", 6: "夏", 9: "秋", 12: "冬"},
+}
+_UNITS = {"ko": ("년", "월", "일"), "ja": ("年", "月", "日")}
+_CIRCA = {"ko": "{}년경", "ja": "{}年頃"}
+
+
+def from_columns(row: Mapping[str, Any]) -> TakenDate | None:
+    """The date a catalog row holds (its taken_* columns), or None when it has none."""
+    if not row.get("taken_start") or not row.get("taken_end"):
+        return None
+    return TakenDate(
+        start=datetime.fromisoformat(row["taken_start"]),
+        end=datetime.fromisoformat(row["taken_end"]),
+        precision=row.get("taken_precision") or "range",
+        text=row.get("taken_text") or "",
+        offset=row.get("taken_offset"),
+    )
+
+
+def phrase(td: TakenDate, lang: str = "en") -> str:
+    """The date as a reader would write it in `lang`, without clock times.
+
+    "24 July 2023", "late July 2023", "September 2019" in English;
+    "2023년 7월 하순", "2023年7月下旬" in Korean and Japanese. Other languages
+    get the English phrase.
+    """
+    s, e, p = td.start, td.end, td.precision
+    base = lang.split("-")[0]
+    if base not in _UNITS:
+        if p in ("second", "minute", "day"):
+            return f"{s.day} {_MONTH_NAMES[s.month - 1]} {s.year}"
+        return format_date(td)
+    y, m, d = _UNITS[base]
+    sep = " " if base == "ko" else ""
+    year, month = f"{s.year}{y}", f"{s.month}{m}"
+    if p in ("second", "minute", "day"):
+        return sep.join([year, month, f"{s.day}{d}"])
+    if p == "part-month":
+        return sep.join([year, month, _PART_WORDS[base][_PART_NAMES[s.day]]])
+    if p == "month":
+        return sep.join([year, month])
+    if p == "season":
+        return sep.join([year, _SEASON_WORDS[base][s.month]])
+    if p == "year":
+        return year
+    if p == "circa":
+        return _CIRCA[base].format(s.year + 1)
+    return f"{s.year}–{e.year}{y}"

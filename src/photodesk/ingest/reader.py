@@ -17,8 +17,9 @@ from typing import Any
 from PIL import Image, UnidentifiedImageError
 
 from photodesk.ingest.sniff import sniff
-from photodesk.ingest.thumbnails import make_thumbnail
+from photodesk.ingest.thumbnails import encode, make_thumbnail
 from photodesk.metadata import read_metadata
+from photodesk.phash import dhash
 
 log = logging.getLogger(__name__)
 
@@ -113,7 +114,8 @@ def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "e
             # A fresh decoder for the pixels: metadata readers may have started a
             # load that failed quietly, after which Pillow would hand back a
             # half-decoded image without complaint.
-            thumb = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
+            small = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
+            thumb, phash = encode(small), dhash(small)
         except MemoryError as exc:
             raise ReadError(f"too large to decode in memory ({family})") from exc
         except Exception as exc:  # any decoder failure is this file's problem, not the batch's
@@ -140,5 +142,6 @@ def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "e
         "fields": meta.fields,
         "keywords": meta.keywords,
         "place": meta.place,
+        "phash": phash,
     }
     return Facts(family=family, record=record, thumbnail=thumb)

@@ -44,6 +44,7 @@ _FILE_FACTS = (
     "gps_lat",
     "gps_lon",
     "gps_alt",
+    "phash",
 )
 
 

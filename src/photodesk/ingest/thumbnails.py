@@ -36,7 +36,9 @@ def _to_rgb(image: Image.Image) -> Image.Image:
     return image.convert("RGB")
 
 
-def make_thumbnail(image: Image.Image, orientation: int | None, size: int = THUMB_SIZE) -> bytes:
+def make_thumbnail(
+    image: Image.Image, orientation: int | None, size: int = THUMB_SIZE
+) -> Image.Image:
     """Decode `image` at the smallest scale that still covers `size`, then rotate the small copy.
 
     `draft` lets the JPEG decoder scale by 1/2, 1/4 or 1/8 while decoding (DCT
@@ -50,6 +52,11 @@ def make_thumbnail(image: Image.Image, orientation: int | None, size: int = THUM
     transpose = _UPRIGHT.get(orientation or 1)
     if transpose is not None:
         image = image.transpose(transpose)
+    return image
+
+
+def encode(thumbnail: Image.Image) -> bytes:
+    """The thumbnail as the JPEG file the archive keeps."""
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=82, optimize=False)
+    thumbnail.save(out, "JPEG", quality=82, optimize=False)
     return out.getvalue()
