@@ -46,3 +46,31 @@ def test_demo_import_is_complete_and_idempotent(run, archive):
         assert fence["creator"] == "Ilse Marquardt"
         story = db.execute("SELECT count(*) FROM story_photos").fetchone()[0]
         assert story == 10
+
+
+def _ids_by_name(run) -> dict[str, int]:
+    return {p["file_name"]: p["id"] for p in json.loads(run("list", "--json").output)}
+
+
+def test_pair_suggest_ranks_the_fences_first(run):
+    _import(run)
+    ids = _ids_by_name(run)
+    fences = (ids["fence_2019_single.jpg"], ids["quanhe_07_double_fence.jpg"])
+    # Wider than the defaults, so the fences must win on likeness, not be alone.
+    wide = json.loads(run("pair", "suggest", "--within", "10", "--min-gap", "0", "--json").output)
+    assert len(wide) > 1
+    first = wide[0]
+    assert (first["before"]["photo_id"], first["after"]["photo_id"]) == fences
+    assert any("Tumen River border fence" in r for r in first["reasons"])
+    default = json.loads(run("pair", "suggest", "--json").output)
+    assert [(s["before"]["photo_id"], s["after"]["photo_id"]) for s in default] == [fences]
+    story = json.loads(
+        run("pair", "suggest", "--story", "Rason–Quanhe trade hub, July 2023", "--json").output
+    )
+    assert story[0]["before"]["photo_id"] == fences[0]
+    # Once paired, it is no longer suggested.
+    run("pair", str(fences[0]), str(fences[1]), "--subject", "Border fence near Quanhe")
+    assert json.loads(run("pair", "suggest", "--json").output) == []
+    shown = json.loads(run("pair", "show", "1", "--json").output)
+    assert shown["span"] == "about 3 years 10 months"
+    assert shown["composed"].startswith("(Left) A single barbed-wire fence")

@@ -386,12 +386,18 @@ CAPTION_TEXT = {f.name for f in EDITABLE if f.scope in ("language", "photo") and
 
 
 def _field_lists(tree: ast.AST) -> list[tuple[int, list[str]]]:
-    """Literal tuples/lists/sets/dicts holding three or more caption text field names."""
+    """Literal tuples/lists/sets/dicts holding three or more caption text field names.
+
+    A dict of field names to values computed at run time ({"headline": subject})
+    is a use of the fields, not a table of them: only dicts of constants count.
+    """
     found = []
     for node in ast.walk(tree):
         if isinstance(node, ast.Tuple | ast.List | ast.Set):
             items = node.elts
         elif isinstance(node, ast.Dict):
+            if not all(isinstance(v, ast.Constant) for v in node.values):
+                continue
             items = [k for k in node.keys if k is not None] + node.values
         else:
             continue
@@ -411,6 +417,8 @@ def test_the_field_list_detector_finds_a_second_list():
     for source in (f"X = {tuple(three)!r}", f"X = {{{', '.join(f'{n!r}: 1' for n in three)}}}"):
         assert _field_lists(ast.parse(source)), source
     assert not _field_lists(ast.parse(f"X = {tuple(three[:2])!r}"))
+    values = ", ".join(f"{n!r}: value" for n in three)
+    assert not _field_lists(ast.parse(f"X = {{{values}}}"))  # values for fields, not a table
 
 
 def test_no_module_keeps_its_own_list_of_caption_fields():

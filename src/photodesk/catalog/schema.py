@@ -305,3 +305,36 @@ def m001_initial(db: Database) -> None:
 def m002_captioning(db: Database) -> None:
     for statement in _M002:
         db.execute(statement)
+
+
+# Before/after pairs. A photo may be in several pairs; deleting a photo (or a
+# pair) takes its pairs (and their captions) with it, so none is left dangling.
+_M003 = (
+    (
+        "CREATE TABLE pairs (\n"
+        "   id INTEGER PRIMARY KEY,\n"
+        "   before_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,\n"
+        "   after_id INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,\n"
+        "   subject TEXT,\n"
+        "   note TEXT,\n"
+        "   created_at TEXT,\n"
+        "   CHECK (before_id != after_id)\n"
+        ")"
+    ),
+    "CREATE UNIQUE INDEX idx_pairs_before_after ON pairs (before_id, after_id)",
+    "CREATE INDEX idx_pairs_after ON pairs (after_id)",
+    (
+        "CREATE TABLE pair_captions (\n"
+        "   pair_id INTEGER NOT NULL REFERENCES pairs(id) ON DELETE CASCADE,\n"
+        "   lang TEXT NOT NULL,\n"
+        "   text TEXT NOT NULL,\n"
+        "   PRIMARY KEY (pair_id, lang)\n"
+        ")"
+    ),
+)
+
+
+@migrations()
+def m003_pairs(db: Database) -> None:
+    for statement in _M003:
+        db.execute(statement)

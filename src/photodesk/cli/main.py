@@ -9,7 +9,17 @@ from __future__ import annotations
 
 import click
 
-from photodesk.cli import captioning, codes, config, library, places, search, stories
+from photodesk.cli import (
+    captioning,
+    codes,
+    config,
+    export,
+    library,
+    pairs,
+    places,
+    search,
+    stories,
+)
 from photodesk.config import ENV_VAR, Archive
 
 
@@ -36,8 +46,10 @@ for command in (
     captioning.history_cmd,
     captioning.undo_cmd,
     places.place_group,
+    pairs.pair_group,
     stories.story_group,
     codes.codes_group,
     config.config_group,
+    export.export_group,
 ):
     main.add_command(command)

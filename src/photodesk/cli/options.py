@@ -74,3 +74,19 @@ def field_options(scopes: tuple[str, ...]) -> Callable[[F], F]:
         return f
 
     return decorate
+
+
+class _Kilometres(click.ParamType):
+    name = "km"
+
+    def convert(self, value, param, ctx):
+        try:
+            km = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"{value!r} is not a distance in kilometres", param, ctx)
+        if not 0 < km <= 20_040:  # NaN fails this too; 20,040 km is half the globe
+            self.fail(f"{value!r} is not a distance between 0 and 20040 km", param, ctx)
+        return km
+
+
+KILOMETRES = _Kilometres()

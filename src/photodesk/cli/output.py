@@ -66,3 +66,8 @@ def print_photo(photo: dict[str, Any]) -> None:
         elif value not in (None, "", []):
             shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
             click.echo(f"{key:>22}  {indented(shown)}")
+
+
+def warn(message: str) -> None:
+    """A warning on stderr, one line, with catalog text kept inert."""
+    click.echo(f"warning: {for_terminal(message, single_line=True)}", err=True)

@@ -7,7 +7,7 @@ import click
 from photodesk.catalog import history, place_edits, places
 from photodesk.catalog import photos as photo_rows
 from photodesk.cli.archive import open_catalog
-from photodesk.cli.options import PHOTO_ID, field_options
+from photodesk.cli.options import KILOMETRES, PHOTO_ID, field_options
 from photodesk.cli.output import emit_json
 from photodesk.text import for_terminal
 
@@ -83,22 +83,6 @@ def place_list(ctx: click.Context, as_json: bool) -> None:
         click.echo(
             for_terminal(f"{p['id']:>4}  {p['name']}{details}{coords}  [{p['photos']} photo(s)]")
         )
-
-
-class _Kilometres(click.ParamType):
-    name = "km"
-
-    def convert(self, value, param, ctx):
-        try:
-            km = float(value)
-        except (TypeError, ValueError):
-            self.fail(f"{value!r} is not a distance in kilometres", param, ctx)
-        if not 0 < km <= 20_040:  # NaN fails this too; 20,040 km is half the globe
-            self.fail(f"{value!r} is not a distance between 0 and 20040 km", param, ctx)
-        return km
-
-
-KILOMETRES = _Kilometres()
 
 
 @place_group.command("suggest")
