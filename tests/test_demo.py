@@ -74,3 +74,34 @@ def test_pair_suggest_ranks_the_fences_first(run):
     shown = json.loads(run("pair", "show", "1", "--json").output)
     assert shown["span"] == "about 3 years 10 months"
     assert shown["composed"].startswith("(Left) A single barbed-wire fence")
+
+
+def test_export_pair_writes_a_diptych_with_labels_and_caption(run, archive, tmp_path):
+    from PIL import Image, ImageChops
+
+    from photodesk.metadata import read_metadata
+
+    _import(run)
+    ids = _ids_by_name(run)
+    run("pair", str(ids["fence_2019_single.jpg"]), str(ids["quanhe_07_double_fence.jpg"]))
+    plain, labelled = tmp_path / "plain.jpg", tmp_path / "labelled.jpg"
+    run("export", "pair", "1", "--out", str(plain), "--width", "1200")
+    result = run("export", "pair", "1", "--out", str(labelled), "--width", "1200", "--labels")
+    assert "wrote" in result.output
+    with Image.open(plain) as a, Image.open(labelled) as b:
+        assert a.size == b.size and a.size[0] == 1200
+        width, height = a.size
+        # The demo photos are 4:3, so each takes about half, with a white gutter between.
+        gutter = a.crop((width // 2 - 2, 0, width // 2 + 2, height)).convert("L")
+        assert gutter.getextrema()[0] > 240
+        left, right = a.crop((0, 0, width // 3, height)), a.crop((2 * width // 3, 0, width, height))
+        assert ImageChops.difference(left, right).getbbox() is not None
+        # The labels sit in the lower-left corner of each photo, and nowhere else.
+        changed = ImageChops.difference(a.convert("RGB"), b.convert("RGB")).getbbox()
+        assert changed is not None and changed[1] > height // 2
+        assert not a.getexif()  # no camera, no GPS from the originals
+        data = labelled.read_bytes()
+        meta = read_metadata(data, b, None, "en")
+    caption = meta.captions["en"]["description"]
+    assert caption.startswith("(Left) A single barbed-wire fence")
+    assert "(Right) A second, taller fence" in caption

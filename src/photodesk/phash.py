@@ -15,7 +15,7 @@ BITS = 64
 
 def dhash(image: Image.Image) -> str:
     grey = image.convert("L").resize((9, 8), Image.Resampling.BILINEAR)
-    pixels = list(grey.getdata())
+    pixels = grey.tobytes()  # one byte per grey pixel, row by row
     value = 0
     for row in range(8):
         for col in range(8):

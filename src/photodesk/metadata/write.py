@@ -24,7 +24,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import pyexiv2  # type: ignore[import-untyped]
+import pyexiv2
 
 from photodesk.errors import PhotodeskError
 from photodesk.fields import BY_NAME, Field

@@ -38,6 +38,7 @@ from photodesk.phash import BITS
 
 # The gazetteer's mean radius, so a distance here reads the same as one there.
 EARTH_RADIUS_KM = 6371.0088
+_DIAMETER = 2 * EARTH_RADIUS_KM
 _US_PER_DAY = 86_400_000_000
 _NO_HASH = BITS + 1  # sorts a pair without a distance after every measured one
 _ORIGIN = (0.0, 0.0, 0.0)
@@ -100,7 +101,13 @@ def _point(lat: float, lon: float) -> tuple[float, float, float]:
 
 def _arc(p: tuple[float, float, float], q: tuple[float, float, float]) -> float:
     """The great-circle distance between two points on the sphere, from the chord between them."""
-    return 2 * EARTH_RADIUS_KM * math.asin(min(1.0, math.dist(p, q) / (2 * EARTH_RADIUS_KM)))
+    return _arc_of_chord(math.dist(p, q))
+
+
+def _arc_of_chord(chord: float) -> float:
+    # The pairing loop inlines this very expression: keep the two the same, operation for
+    # operation, so a pair is within reach there exactly when distance_km says so.
+    return _DIAMETER * math.asin(min(1.0, chord / _DIAMETER))
 
 
 def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -265,7 +272,8 @@ def _place_pairs(ph: _Photos, gap: int, best: _Best, skip: set[int], stats: Stat
                 if skip and a * n + b in skip:
                     continue
                 stats.candidates += 1
-                d = _distance(ha, hashes[b])
+                hb = hashes[b]  # _distance() inlined: this line runs once per candidate pair
+                d = _NO_HASH if ha is None or hb is None else (ha ^ hb).bit_count()
                 if d > best.worst:
                     continue
                 pb = points[b]
@@ -315,15 +323,17 @@ def _gps_pairs(
         for a in members:
             later = _later(ph, pool, starts, a, gap)
             stats.examined += len(later)
-            pa, here = places[a], space[a]
-            for b in [b for b in later if math.dist(here, space[b]) <= reach]:
+            pa, here, ha = places[a], space[a], hashes[a]
+            near = [(b, c) for b in later if (c := math.dist(here, space[b])) <= reach]
+            for b, c in near:
                 if pa is not None and places[b] == pa:
                     continue  # the place pass has it
-                km = _arc(here, space[b])
+                km = _DIAMETER * math.asin(min(1.0, c / _DIAMETER))  # _arc_of_chord(c), inlined
                 if km > within_km or (skip and a * n + b in skip):
                     continue
                 stats.candidates += 1
-                d = _distance(hashes[a], hashes[b])
+                hb = hashes[b]
+                d = _NO_HASH if ha is None or hb is None else (ha ^ hb).bit_count()
                 if d <= best.worst:
                     best.offer(ph, a, b, d, False, km)
 
