@@ -447,8 +447,9 @@ def test_rank_finds_exactly_what_brute_force_finds_in_the_same_order(photos, km,
     expected = brute_force(photos, km, gap, exclude)
     found = rank(photos, within_km=km, min_gap_days=gap, exclude=exclude, limit=None)
     assert ids(found) == expected
-    top = rank(photos, within_km=km, min_gap_days=gap, exclude=exclude, limit=5)
+    top, stats = rank_with_stats(photos, within_km=km, min_gap_days=gap, exclude=exclude, limit=5)
     assert ids(top) == expected[:5]
+    assert stats.candidates == len(expected)  # counted, even when not worth keeping
 
 
 @CASES
@@ -520,3 +521,23 @@ def test_the_suggester_imports_no_shell_no_sql_and_not_the_catalog():
     assert bad == []
     ours = {m for m in names if m.startswith("photodesk")}
     assert ours <= {"photodesk.phash", "photodesk.dates", "photodesk.errors"}
+
+
+def test_keep_limits_suggestions_to_pairs_touching_those_photos():
+    from datetime import datetime
+
+    from photodesk.pairs.suggest import Candidate, rank
+
+    def photo(pid: int, year: int) -> Candidate:
+        when = datetime(year, 7, 1)
+        return Candidate(pid, f"{pid}.jpg", when, when, str(year), 1, "Fence", None, None, None)
+
+    photos = [photo(1, 2015), photo(2, 2019), photo(3, 2023)]
+    everything = {(s.before.photo_id, s.after.photo_id) for s in rank(photos, limit=None)}
+    assert everything == {(1, 2), (1, 3), (2, 3)}
+    kept = {(s.before.photo_id, s.after.photo_id) for s in rank(photos, limit=None, keep={3})}
+    assert kept == {(1, 3), (2, 3)}
+    assert [(s.before.photo_id, s.after.photo_id) for s in rank(photos, limit=1, keep={1})] in (
+        [(1, 2)],
+        [(1, 3)],
+    )

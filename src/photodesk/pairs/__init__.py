@@ -205,16 +205,17 @@ def suggestions(
     _backfill_hashes(catalog)
     found = [c for c in map(_candidate, rows.candidates(catalog.db)) if c is not None]
     exclude = rows.paired(catalog.db)
-    if story is None:
-        return rank(
-            found, within_km=within_km, min_gap_days=min_gap_days, exclude=exclude, limit=limit
-        )
-    members = set(stories.photo_order(catalog.db, stories.require(catalog.db, story)))
-    ranked = rank(
-        found, within_km=within_km, min_gap_days=min_gap_days, exclude=exclude, limit=None
+    members = None
+    if story is not None:
+        members = stories.photo_order(catalog.db, stories.require(catalog.db, story))
+    return rank(
+        found,
+        within_km=within_km,
+        min_gap_days=min_gap_days,
+        exclude=exclude,
+        limit=limit,
+        keep=members,
     )
-    kept = [s for s in ranked if {s.before.photo_id, s.after.photo_id} & members]
-    return kept[:limit] if limit is not None else kept
 
 
 def write_diptych(

@@ -208,13 +208,16 @@ class _Best:
     kept pair; `worst` lets the caller drop most pairs on their hash distance alone.
     """
 
-    def __init__(self, limit: int | None) -> None:
+    def __init__(self, limit: int | None, keep: Collection[int] | None = None) -> None:
         self.limit = limit
+        self.keep = None if keep is None else set(keep)
         self.entries: list[tuple[Any, ...]] = []
         self.worst = _NO_HASH  # nothing ranks below it until the heap is full
 
     def offer(self, ph: _Photos, a: int, b: int, d: int, same: bool, km: float | None) -> None:
         before, after = ph.items[a].photo_id, ph.items[b].photo_id
+        if self.keep is not None and before not in self.keep and after not in self.keep:
+            return
         far = math.inf if km is None else km
         if self.limit is None:
             self.entries.append((d, not same, far, -ph.starts[b], before, after, a, b, km))
@@ -232,10 +235,6 @@ class _Best:
         if self.limit is None:
             return [(e[6], e[7], e[0], e[8]) for e in sorted(self.entries)]
         return [(e[6], e[7], -e[0], e[8]) for e in sorted(self.entries, reverse=True)]
-
-
-def _distance(ha: int | None, hb: int | None) -> int:
-    return _NO_HASH if ha is None or hb is None else (ha ^ hb).bit_count()
 
 
 def _groups(ph: _Photos) -> Iterator[list[int]]:
@@ -272,7 +271,7 @@ def _place_pairs(ph: _Photos, gap: int, best: _Best, skip: set[int], stats: Stat
                 if skip and a * n + b in skip:
                     continue
                 stats.candidates += 1
-                hb = hashes[b]  # _distance() inlined: this line runs once per candidate pair
+                hb = hashes[b]  # inline, not a helper: this runs once per candidate pair
                 d = _NO_HASH if ha is None or hb is None else (ha ^ hb).bit_count()
                 if d > best.worst:
                     continue
@@ -310,9 +309,15 @@ def _cells(ph: _Photos, side: float) -> tuple[dict[int, list[int]], list[int]]:
 def _gps_pairs(
     ph: _Photos, gap: int, within_km: float, best: _Best, skip: set[int], stats: Stats
 ) -> None:
-    """Pairs whose cameras stood within `within_km`, not already met as one shown place."""
+    """Pairs whose cameras stood within `within_km`, not already met as one shown place.
+
+    A crowd of cameras at one spot costs pairs in the millions, as a crowded
+    place does; most of them rank below every kept pair, and one that is surely
+    within reach is then counted without working out its arc.
+    """
     chord = _chord(within_km)
     reach = chord * (1 + 1e-9) + 1e-9  # a loose first test in space; the arc decides
+    sure = chord * (1 - 1e-9) - 1e-9  # nearer than this is within reach, whatever the rounding
     # A cube a little wider than the reach, so rounding in floor() cannot skip a neighbour.
     cells, offsets = _cells(ph, chord * 1.001 + 1e-6)
     n, hashes, places = len(ph.items), ph.hashes, ph.places
@@ -326,16 +331,18 @@ def _gps_pairs(
             pa, here, ha = places[a], space[a], hashes[a]
             near = [(b, c) for b in later if (c := math.dist(here, space[b])) <= reach]
             for b, c in near:
-                if pa is not None and places[b] == pa:
-                    continue  # the place pass has it
-                km = _DIAMETER * math.asin(min(1.0, c / _DIAMETER))  # _arc_of_chord(c), inlined
-                if km > within_km or (skip and a * n + b in skip):
-                    continue
-                stats.candidates += 1
+                if (pa is not None and places[b] == pa) or (skip and a * n + b in skip):
+                    continue  # the place pass has it, or it is paired already
                 hb = hashes[b]
                 d = _NO_HASH if ha is None or hb is None else (ha ^ hb).bit_count()
-                if d <= best.worst:
-                    best.offer(ph, a, b, d, False, km)
+                if d > best.worst and c <= sure:
+                    stats.candidates += 1
+                    continue
+                km = _DIAMETER * math.asin(min(1.0, c / _DIAMETER))  # _arc_of_chord(c), inlined
+                if km <= within_km:
+                    stats.candidates += 1
+                    if d <= best.worst:
+                        best.offer(ph, a, b, d, False, km)
 
 
 def _exclusions(ph: _Photos, exclude: Collection[frozenset[int]]) -> set[int]:
@@ -410,6 +417,7 @@ def rank_with_stats(
     min_gap_days: int = 180,
     exclude: Collection[frozenset[int]] = (),
     limit: int | None = 20,
+    keep: Collection[int] | None = None,
 ) -> tuple[list[Suggestion], Stats]:
     """`rank`, and what it took: photos used and skipped, pairs examined and suggested."""
     _check(within_km, min_gap_days, limit)
@@ -417,7 +425,7 @@ def rank_with_stats(
     stats = Stats(photos=len(ph.items), skipped=ph.skipped)
     if limit == 0:
         return [], stats
-    best, skip, gap = _Best(limit), _exclusions(ph, exclude), min_gap_days * _US_PER_DAY
+    best, skip, gap = _Best(limit, keep), _exclusions(ph, exclude), min_gap_days * _US_PER_DAY
     _place_pairs(ph, gap, best, skip, stats)
     _gps_pairs(ph, gap, within_km, best, skip, stats)
     suggestions = [
@@ -440,13 +448,15 @@ def rank(
     min_gap_days: int = 180,
     exclude: Collection[frozenset[int]] = (),
     limit: int | None = 20,
+    keep: Collection[int] | None = None,
 ) -> list[Suggestion]:
     """Likely before/after pairs among `candidates`, best first (see the module docstring).
 
     Best means most alike (smallest hash distance); then pairs without a hash;
     ties go to the same shown place over GPS alone, nearer cameras, the newer
     `after`, and finally the photo ids, so the order never depends on the input's.
-    `exclude` holds pairs already made ({before_id, after_id}); `limit=None` gives all.
+    `exclude` holds pairs already made ({before_id, after_id}); `limit=None` gives all;
+    with `keep`, only pairs with at least one of those photo ids are suggested.
     """
     found, _ = rank_with_stats(
         candidates,
@@ -454,5 +464,6 @@ def rank(
         min_gap_days=min_gap_days,
         exclude=exclude,
         limit=limit,
+        keep=keep,
     )
     return found
