@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import math
 import random
+import sys
 import tempfile
 import time
 from collections import Counter
@@ -190,7 +191,7 @@ def _build(raws: list[Raw], names: list[str]) -> None:
         hash_int(c.phash)
 
 
-def _catalog(raws: list[Raw], names: list[str]) -> None:
+def _catalog(raws: list[Raw], names: list[str]) -> float:
     """End to end through a real catalog: the query, the candidates, the ranking."""
     from photodesk.catalog import Catalog, photos, places, stories
     from photodesk.catalog.tx import write
@@ -207,13 +208,16 @@ def _catalog(raws: list[Raw], names: list[str]) -> None:
             story = stories.create(cat.db, "bench story")
             stories.append(cat.db, story, photo_ids[-len(photo_ids) // 10 :])
         print(f"catalog: {len(raws)} photos built in {time.perf_counter() - t:.1f} s")
+        slowest = 0.0
         for label, story_name in (("whole archive", None), ("a story of 10%", "bench story")):
             found = photodesk.pairs.suggestions(cat, story_name)
             ms = best_ms(lambda name=story_name: photodesk.pairs.suggestions(cat, name))
+            slowest = max(slowest, ms)
             print(
                 f"catalog: photodesk.pairs.suggestions, {label}, best of {REPEATS}: "
                 f"{ms:.1f} ms, {len(found)} suggestions"
             )
+        return slowest
 
 
 def _row(r: Raw, c: Candidate, place_ids: list[int]) -> dict[str, Any]:
@@ -265,6 +269,11 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--places", type=int, default=300, help="named shown places")
     parser.add_argument("--catalog", action="store_true", help="also time the catalog glue")
+    parser.add_argument(
+        "--max-ms",
+        type=float,
+        help="with --catalog: exit 1 if a suggestion through the catalog takes longer",
+    )
     args = parser.parse_args()
 
     raws, planted = generate(args.n, args.seed, args.places)
@@ -272,7 +281,10 @@ def main() -> None:
     describe(raws, planted)
     measure(raws, names, planted)
     if args.catalog:
-        _catalog(raws, names)
+        slowest = _catalog(raws, names)
+        if args.max_ms is not None and slowest > args.max_ms:
+            print(f"too slow: {slowest:.1f} ms is over the {args.max_ms:.0f} ms asked for")
+            sys.exit(1)
 
 
 if __name__ == "__main__":

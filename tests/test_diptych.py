@@ -260,7 +260,7 @@ def _read(path: Path, default_lang: str):
 
 def test_saved_captions_read_back_in_their_language(tmp_path, before, after):
     image = compose(Side(before, "September 2019"), Side(after, "July 2023"), width=WIDTH)
-    out = tmp_path / "out" / "fence.jpg"
+    out = tmp_path / "fence.jpg"
     caption = "(왼쪽) 2019년 9월 철조망 (오른쪽) 2023년 7월 이중 울타리"
     warnings = save(image, out, caption, "국경 울타리", "ko", credit="Agency")
     assert warnings == []
@@ -300,3 +300,19 @@ def test_save_refuses_anything_but_jpeg(tmp_path, before, after, name):
     with pytest.raises(DiptychError, match=r"\.jpg or \.jpeg"):
         save(image, tmp_path / name, "Fence", None, "en")
     assert not (tmp_path / name).exists()
+
+
+def test_an_explicit_font_that_cannot_draw_the_label_is_refused():
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    if not dejavu.is_file():
+        pytest.skip("DejaVu Sans (Debian fonts-dejavu-core) is not installed")
+    with pytest.raises(DiptychError, match="cannot draw '년월'"):
+        find_font("2019년 9월", dejavu)
+    assert find_font("September 2019", dejavu) == dejavu
+
+
+def test_a_missing_output_folder_is_refused_not_made(tmp_path):
+    image = Image.new("RGB", (40, 20), "white")
+    with pytest.raises(DiptychError, match="there is no folder"):
+        save(image, tmp_path / "typo" / "fence.jpg", "c", "h", "en")
+    assert not (tmp_path / "typo").exists()

@@ -349,3 +349,13 @@ def test_embed_in_memory(tmp_path):
     assert _read(path, "ko").captions["ko"]["description"] == TEXT["ko"]
     with pytest.raises(MetadataWriteError, match="cannot write captions"):
         embed_metadata(b"not an image", {"headline": "x"}, "en")
+
+
+def test_control_characters_never_reach_the_file(tmp_path):
+    target = tmp_path / "c.jpg"
+    Image.new("RGB", (32, 32), "white").save(target)
+    write_metadata(target, {"description": "a\x1b[31mred\x00\nline", "headline": "\x1b%@x"}, "en")
+    meta = read_metadata(target.read_bytes(), Image.open(target), None, "en")
+    assert meta.captions["en"]["description"] == "a[31mred\nline"
+    assert meta.captions["en"]["headline"] == "%@x"
+    assert b"\x1b[31m" not in target.read_bytes()

@@ -22,6 +22,7 @@ from photodesk.catalog.places import distance_km as gazetteer_km
 from photodesk.dates import parse_date
 from photodesk.pairs import suggest as suggest_module
 from photodesk.pairs.suggest import Candidate, SuggestError, distance_km, rank, rank_with_stats
+from photodesk.pairs.timing import span
 
 KM_PER_DEGREE = math.pi * 6371.0088 / 180  # along a meridian, on the suggester's sphere
 FENCE = "Tumen River border fence"
@@ -48,6 +49,7 @@ def photo(
         lat=gps[0] if gps else None,
         lon=gps[1] if gps else None,
         phash=phash,
+        precision=taken.precision,
     )
 
 
@@ -98,7 +100,8 @@ def test_the_fence_pair_ranks_first_among_distractors():
     assert fence.reasons == [
         f"same shown place: {FENCE}",
         "cameras 3.9 km apart",
-        "taken September 2019 and late July 2023, 46 months apart",
+        "taken September 2019 and late July 2023: "
+        "between 3 years 9 months and 3 years 11 months apart",
         "images alike: 8 of 64 hash bits differ",
     ]
 
@@ -108,7 +111,7 @@ def test_a_gps_only_pair_says_how_near_the_cameras_were():
     hunchun = next(s for s in found if s.before.photo_id == 6)
     assert hunchun.reasons == [
         "cameras 200 m apart",
-        "taken 2018-05-02 and 2022-05-02, 4 years apart",
+        "taken 2018-05-02 and 2022-05-02: about 4 years apart",
         "images somewhat alike: 20 of 64 hash bits differ",
     ]
 
@@ -247,19 +250,22 @@ def test_settings_that_cannot_be_meant_are_refused(settings_):
 @pytest.mark.parametrize(
     "first, second, gap, words",
     [
-        ("September 2019", "late July 2023", 180, "46 months apart"),
-        ("2019-09-10", "2021-09-10", 180, "2 years apart"),
-        ("2016-01-01", "2023-05-01", 180, "about 7 years apart"),
-        ("2019-09-10", "2020-10-10", 180, "13 months apart"),
-        ("2019-09-10", "2019-10-20", 30, "40 days apart"),
-        ("2019-09-10", "2019-09-12", 1, "2 days apart"),
-        ("2019-09-10 10:00", "2019-09-11 11:00", 1, "1 day apart"),
-        ("2019", "2020", 0, "1 year apart"),
+        # The span as `pair show` words it: exact dates to the nearest month,
+        # ranges as the least and the most it can be.
+        ("September 2019", "late July 2023", 180, "between 3 years 9 months and 3 years 11 months"),
+        ("2019-09-10", "2021-09-10", 180, "about 2 years"),
+        ("2016-01-01", "2023-05-01", 180, "about 7 years 4 months"),
+        ("2019-09-10", "2020-10-10", 180, "about 1 year 1 month"),
+        ("2019-09-10", "2019-10-20", 30, "about 1 month"),
+        ("2019-09-10", "2019-09-12", 1, "about 2 days"),
+        ("2019-09-10 10:00", "2019-09-11 11:00", 1, "about 1 day"),
+        ("2019", "2020", 0, "between less than a day and 2 years"),
     ],
 )
-def test_the_time_between_reads_in_whole_days_months_or_years(first, second, gap, words):
+def test_the_time_between_reads_as_pair_show_says_it(first, second, gap, words):
     (found,) = rank([photo(1, first, place=1), photo(2, second, place=1)], min_gap_days=gap)
-    assert found.reasons[1] == f"taken {first} and {second}, {words}"
+    assert found.reasons[1] == f"taken {first} and {second}: {words} apart"
+    assert words == span(parse_date(first), parse_date(second))
 
 
 def test_a_place_without_a_name_and_a_photo_without_a_date_phrase_still_read():
@@ -267,7 +273,7 @@ def test_a_place_without_a_name_and_a_photo_without_a_date_phrase_still_read():
     b = replace(photo(2, "2020-03-04", place=4), shown_place="  two\nlines ", date_text="x\ty")
     (found,) = rank([a, b])
     assert found.reasons[0] == "same shown place: place 4"
-    assert found.reasons[1] == "taken 2016-03-04 and x y, 4 years apart"
+    assert found.reasons[1] == "taken 2016-03-04 and x y: about 4 years apart"
     assert found.reasons[2] == "likeness unknown: a photo has no image hash"
 
 
@@ -520,7 +526,12 @@ def test_the_suggester_imports_no_shell_no_sql_and_not_the_catalog():
     bad = [m for m in names if any(m == f or m.startswith(f + ".") for f in FORBIDDEN)]
     assert bad == []
     ours = {m for m in names if m.startswith("photodesk")}
-    assert ours <= {"photodesk.phash", "photodesk.dates", "photodesk.errors"}
+    assert ours <= {
+        "photodesk.phash",
+        "photodesk.dates",
+        "photodesk.errors",
+        "photodesk.pairs.timing",
+    }
 
 
 def test_keep_limits_suggestions_to_pairs_touching_those_photos():

@@ -143,31 +143,38 @@ def test_deleting_a_pair_keeps_the_photos(catalog, add_photo):
 # -- composed captions -------------------------------------------------------------------
 
 
-def test_composed_caption_english_adds_each_date_unless_the_caption_names_its_year():
-    before = Side("A single barbed-wire fence.", "September 2019", 2019)
-    after = Side("A double fence stands there now.", "late July 2023", 2023)
+def test_composed_caption_english_adds_each_date_unless_the_caption_already_says_it():
+    before = Side("A single barbed-wire fence.", "September 2019")
+    after = Side("A double fence stands there now.", "late July 2023")
     assert compose(before, after, "en") == (
         "(Left) A single barbed-wire fence. (September 2019) "
         "(Right) A double fence stands there now. (late July 2023)"
     )
-    named = Side("The fence in September 2019.", "September 2019", 2019)
+    named = Side("The fence in September 2019.", "September 2019")
     assert compose(named, after, "en").startswith("(Left) The fence in September 2019. (Right)")
+    # A year alone is not the date: "the 2019 survey" may be about something else.
+    survey = Side("The fence of the 2019 survey.", "September 2019")
+    assert "(Left) The fence of the 2019 survey. (September 2019) (Right)" in compose(
+        survey, after, "en"
+    )
+    circa = Side("The fence, circa 2019.", "circa 2019")
+    assert compose(circa, after, "en").startswith("(Left) The fence, circa 2019. (Right)")
 
 
 def test_composed_caption_korean_and_japanese():
     ko = compose(
-        Side("철조망 한 줄.", "2019년 9월", 2019),
-        Side("이중 울타리.", "2023년 7월 하순", 2023),
+        Side("철조망 한 줄.", "2019년 9월"),
+        Side("이중 울타리.", "2023년 7월 하순"),
         "ko",
     )
     assert ko == "(왼쪽) 철조망 한 줄. (2019년 9월) (오른쪽) 이중 울타리. (2023년 7월 하순)"
-    ja = compose(Side("一重の鉄条網。", "2019年9月", 2019), Side("二重の柵。", None, None), "ja")
+    ja = compose(Side("一重の鉄条網。", "2019年9月"), Side("二重の柵。", None), "ja")
     assert ja == "（左） 一重の鉄条網。（2019年9月） （右） 二重の柵。"
 
 
 def test_no_composed_caption_without_both_captions():
-    assert compose(Side(None, "2019", 2019), Side("x", "2023", 2023), "en") is None
-    assert compose(Side("x", "2019", 2019), Side("  ", "2023", 2023), "en") is None
+    assert compose(Side(None, "2019"), Side("x", "2023"), "en") is None
+    assert compose(Side("x", "2019"), Side("  ", "2023"), "en") is None
 
 
 def test_view_composes_in_each_language_and_an_edited_caption_wins(catalog, add_photo):
@@ -250,3 +257,60 @@ def test_cli_warns_on_overlapping_dates(run, catalog, add_photo):
     b = _dated(add_photo, catalog, "September 2019")
     result = run("pair", str(a), str(b))
     assert "warning: the dates overlap" in result.output
+
+
+def test_pair_text_is_trimmed_code_expanded_and_escapes_dropped(run, catalog, fence_pair):
+    from photodesk.catalog import codes
+
+    old, new = fence_pair
+    codes.add(catalog.db, "qh", "Quanhe")
+    pair_id, warnings = pairs.create(catalog, old, new, "  Fence near =qh= =nope= ", "\x1b[31mnote")
+    assert warnings == ["unknown code =nope= left as typed (see: photodesk codes list)"]
+    row = pair_rows.get(catalog.db, pair_id)
+    assert (row["subject"], row["note"]) == ("Fence near Quanhe =nope=", "[31mnote")
+    tag, _ = pairs.set_caption(catalog, pair_id, None, " At =qh= ")
+    assert (tag, pair_rows.captions(catalog.db, pair_id)) == ("en", {"en": "At Quanhe"})
+    pairs.edit(catalog, pair_id, note="")
+    assert pair_rows.get(catalog.db, pair_id)["note"] is None
+    with pytest.raises(pairs.PairError, match="nothing to change"):
+        pairs.edit(catalog, pair_id)
+
+
+def test_swap_refusal_says_what_swapping_would_do(catalog, fence_pair):
+    old, new = fence_pair
+    pair_id, _ = pairs.create(catalog, old, new)
+    with pytest.raises(OrderError, match=f"cannot swap pair {pair_id}: once swapped, the before"):
+        pairs.swap(catalog, pair_id)
+
+
+def test_suggestions_leave_out_maps_and_graphics(catalog, add_photo):
+    a = _dated(add_photo, catalog, "2019")
+    b = _dated(add_photo, catalog, "2023")
+    apply_edit(catalog.db, [a, b], Edit({"shown_place": ""}), "ed")
+    from photodesk.catalog import places
+
+    places.add(catalog.db, "Fence")
+    apply_edit(catalog.db, [a, b], Edit({"shown_place": "Fence"}), "ed")
+    assert [(s.before.photo_id, s.after.photo_id) for s in pairs.suggestions(catalog)] == [(a, b)]
+    apply_edit(catalog.db, [b], Edit({"kind": "map"}), "ed")
+    assert pairs.suggestions(catalog) == []
+
+
+def test_export_names_a_missing_original_and_an_undated_photo(run, catalog, tmp_path):
+    from imagegen import jpeg_bytes, write
+
+    src = tmp_path / "in"
+    write(src / "a.jpg", jpeg_bytes(seed=1))
+    write(src / "b.jpg", jpeg_bytes(seed=2))
+    ids = json.loads(run("import", str(src), "--json").output)["photo_ids"]
+    run("caption", str(ids[1]), "--date", "2023")
+    made = run("pair", str(ids[0]), str(ids[1]))
+    assert "apart" not in made.output and "no date" in made.output
+    assert "undated" in run("pair", "show", "1").output
+    labelled = run("export", "pair", "1", "--out", str(tmp_path / "d.jpg"), "--labels")
+    assert f"photo {ids[0]} has no date: no label drawn on it" in labelled.output
+    original = catalog.archive.resolve(photos.row(catalog.db, ids[0])["original_path"])
+    original.chmod(0o644)
+    original.unlink()
+    missing = run("export", "pair", "1", "--out", str(tmp_path / "e.jpg"), ok=False)
+    assert f"the original of photo {ids[0]} (a.jpg) is missing" in missing.output

@@ -30,3 +30,15 @@ def display_path(path: str) -> str:
     The real path (with its surrogate escapes) is still what opens the file.
     """
     return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+_C0_C1 = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def without_controls(text: str) -> str:
+    """Text to embed in a file: control characters (ESC, NUL…) dropped, tab and newline kept.
+
+    In IPTC-IIM an ESC starts a character-set designation, so a stray one can
+    make a reader decode the rest of the caption as something else.
+    """
+    return _C0_C1.sub("", text)

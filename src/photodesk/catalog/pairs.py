@@ -105,6 +105,8 @@ def swap(db: Database, pair_id: int) -> None:
 
 def delete(db: Database, pair_id: int) -> bool:
     with write(db):
+        # Explicit as well as by cascade: not every connection enforces foreign keys.
+        db.execute("DELETE FROM pair_captions WHERE pair_id = ?", [pair_id])
         return db.execute("DELETE FROM pairs WHERE id = ?", [pair_id]).rowcount > 0
 
 
@@ -130,14 +132,15 @@ def set_caption(db: Database, pair_id: int, lang: str, text: str | None) -> None
 
 
 def candidates(db: Database) -> list[dict[str, Any]]:
-    """Dated photos with what suggestions weigh: shown place, camera position, hash."""
+    """Dated photographs with what suggestions weigh: shown place, camera position, hash."""
     return _rows(
         db,
         "SELECT p.id, p.file_name, p.taken_start, p.taken_end, p.taken_precision, "
         "p.taken_text, p.taken_offset, p.shown_place_id, sp.name AS shown_place, "
         "p.gps_lat, p.gps_lon, p.phash FROM photos p "
         "LEFT JOIN places sp ON sp.id = p.shown_place_id "
-        "WHERE p.taken_start IS NOT NULL AND p.taken_end IS NOT NULL",
+        # Maps and graphics are made, not rephotographed.
+        "WHERE p.kind = 'photo' AND p.taken_start IS NOT NULL AND p.taken_end IS NOT NULL",
     )
 
 

@@ -126,15 +126,19 @@ def set_caption(db: Database, photo_id: int, lang: str, values: dict[str, str | 
 def delete(db: Database, photo_id: int) -> bool:
     """Take a photo out of the catalog, with everything that refers to it.
 
-    Its captions, story places, source paths, search documents and history go
-    with it; its pairs (and their captions) follow by cascade, so no pair is
-    ever left with one photo. The archived original and thumbnail stay on disk.
+    Its captions, story places, source paths, search documents, history and
+    pairs (their captions by cascade) go with it, so no pair is ever left with
+    one photo. The archived original and thumbnail stay on disk.
     """
     with write(db):
         if not exists(db, photo_id):
             return False
         for table in ("captions", "story_photos", "source_files", "search_docs", "history"):
             db.execute(f"DELETE FROM {table} WHERE photo_id = ?", [photo_id])
+        # The cascade does this too, but only on connections that enforce foreign keys.
+        mine = "SELECT id FROM pairs WHERE before_id = ? OR after_id = ?"
+        db.execute(f"DELETE FROM pair_captions WHERE pair_id IN ({mine})", [photo_id, photo_id])
+        db.execute("DELETE FROM pairs WHERE before_id = ? OR after_id = ?", [photo_id, photo_id])
         db.execute("DELETE FROM photos WHERE id = ?", [photo_id])
         return True
 

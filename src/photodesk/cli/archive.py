@@ -9,6 +9,7 @@ import click
 
 from photodesk.catalog import Catalog
 from photodesk.errors import PhotodeskError
+from photodesk.text import for_terminal
 
 
 @contextmanager
@@ -16,5 +17,5 @@ def open_catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
     try:
         with Catalog.open(ctx.obj, create=create) as catalog:
             yield catalog
-    except PhotodeskError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except PhotodeskError as exc:  # messages quote names and paths: keep them inert
+        raise click.ClickException(for_terminal(str(exc), single_line=True)) from exc

@@ -13,7 +13,6 @@ from photodesk.catalog import stories
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import KILOMETRES, PHOTO_ID
 from photodesk.cli.output import emit_json, indented, warn
-from photodesk.language import normalize_lang
 from photodesk.text import for_terminal
 
 PAIR_ID = click.IntRange(1, 2**63 - 1)
@@ -59,7 +58,8 @@ def pair_create(
     if as_json:
         emit_json({"id": pair_id, "span": shown.span, "warnings": warnings})
     else:
-        click.echo(f"pair {pair_id}: photo {before} before photo {after}, {shown.span} apart")
+        apart = "" if shown.span.startswith("unknown") else f", {shown.span} apart"
+        click.echo(f"pair {pair_id}: photo {before} before photo {after}{apart}")
     for warning in warnings:
         warn(warning)
 
@@ -106,8 +106,11 @@ def pair_show(ctx: click.Context, pair_id: int, lang: str | None, as_json: bool)
         ("pair", str(view.id)),
         ("subject", view.subject),
         ("note", view.note),
-        ("before", f"{view.before.photo_id} {view.before.file_name}, {view.before.date}"),
-        ("after", f"{view.after.photo_id} {view.after.file_name}, {view.after.date}"),
+        (
+            "before",
+            f"{view.before.photo_id} {view.before.file_name}, {view.before.date or 'undated'}",
+        ),
+        ("after", f"{view.after.photo_id} {view.after.file_name}, {view.after.date or 'undated'}"),
         ("span", view.span),
         (f"caption [{view.lang}]", view.edited),
         (f"composed [{view.lang}]", view.composed),
@@ -127,9 +130,12 @@ def pair_show(ctx: click.Context, pair_id: int, lang: str | None, as_json: bool)
 def pair_caption(ctx: click.Context, pair_id: int, lang: str | None, text: str) -> None:
     """Write the pair's own caption in one language, replacing the composed one."""
     with open_catalog(ctx) as catalog:
-        tag = normalize_lang(lang) if lang else catalog.default_language
-        pair_rows.set_caption(catalog.db, pair_id, tag, text.strip())
-    click.echo(f"pair {pair_id} [{tag}]: " + ("caption saved" if text.strip() else "composed"))
+        tag, warnings = pairs.set_caption(catalog, pair_id, lang, text)
+        shown = pairs.view(catalog, pair_id, tag)
+    state = "the desk's own caption" if shown.edited else "the composed caption"
+    click.echo(f"pair {pair_id} [{tag}]: {state}")
+    for warning in warnings:
+        warn(warning)
 
 
 @pair_group.command("edit")
@@ -139,12 +145,13 @@ def pair_caption(ctx: click.Context, pair_id: int, lang: str | None, text: str) 
 @click.pass_context
 def pair_edit(ctx: click.Context, pair_id: int, subject: str | None, note: str | None) -> None:
     """Change a pair's subject or note."""
-    values = {k: v for k, v in (("subject", subject), ("note", note)) if v is not None}
-    if not values:
+    if subject is None and note is None:
         raise click.UsageError("give --subject or --note")
     with open_catalog(ctx) as catalog:
-        pair_rows.update(catalog.db, pair_id, values)
+        warnings = pairs.edit(catalog, pair_id, subject, note)
     click.echo(f"pair {pair_id} updated")
+    for warning in warnings:
+        warn(warning)
 
 
 @pair_group.command("swap")

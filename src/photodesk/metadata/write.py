@@ -29,7 +29,7 @@ import pyexiv2
 from photodesk.errors import PhotodeskError
 from photodesk.fields import BY_NAME, Field
 from photodesk.language import normalize_lang
-from photodesk.text import display_path
+from photodesk.text import display_path, without_controls
 
 __all__ = ["MetadataWriteError", "embed_metadata", "writable", "write_metadata"]
 
@@ -67,7 +67,7 @@ def _items(f: Field, value: Any) -> list[str]:
     # A string for a list field is refused: "a, b" silently becoming one keyword is worse.
     if isinstance(value, str) or not isinstance(value, list | tuple):
         raise ValueError(f"{f.name} takes a list of strings, not {type(value).__name__}")
-    return [str(v) for v in value if v not in (None, "")]
+    return [without_controls(str(v)) for v in value if v not in (None, "")]
 
 
 def _date(value: Any) -> tuple[str | None, str]:
@@ -131,7 +131,7 @@ def _add(plan: _Plan, f: Field, value: Any, lang: str) -> None:
         if not iim:
             return
     else:
-        iim = xmp = str(value)
+        iim = xmp = without_controls(str(value))
     if f.iim_name and iim is not None:
         plan.iptc[_IIM + f.iim_name] = iim
         plan.warnings += _iim_warnings(f, iim)

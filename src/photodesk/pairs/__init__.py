@@ -13,9 +13,10 @@ from typing import Any
 
 from PIL import Image
 
-from photodesk.catalog import Catalog, photos, settings, stories
+from photodesk.catalog import Catalog, codes, photos, settings, stories
 from photodesk.catalog import pairs as rows
 from photodesk.catalog.pairs import PairError
+from photodesk.catalog.tx import write
 from photodesk.dates import TakenDate, from_columns, phrase
 from photodesk.language import normalize_lang
 from photodesk.pairs import caption as captions
@@ -23,6 +24,7 @@ from photodesk.pairs import diptych
 from photodesk.pairs.suggest import Candidate, Suggestion, rank
 from photodesk.pairs.timing import OrderError, check_order, span
 from photodesk.phash import dhash
+from photodesk.text import without_controls
 
 __all__ = [
     "OrderError",
@@ -31,6 +33,8 @@ __all__ = [
     "PairView",
     "Suggestion",
     "create",
+    "edit",
+    "set_caption",
     "suggestions",
     "swap",
     "view",
@@ -82,6 +86,28 @@ def _dates(catalog: Catalog, before_id: int, after_id: int) -> tuple[TakenDate |
     return tuple(found)
 
 
+def _clean(text: str | None, expand: _Codes | None = None) -> str | None:
+    """Pair text as stored: trimmed, code replacements expanded, controls dropped, "" is none."""
+    text = without_controls((text or "").strip())
+    return (expand(text) if expand else text) or None
+
+
+class _Codes:
+    """Code replacements (=qh=) in pair text, as in captions; unknown ones are reported."""
+
+    def __init__(self, catalog: Catalog) -> None:
+        self.known = codes.all_codes(catalog.db)
+        self.unknown: list[str] = []
+
+    def __call__(self, text: str) -> str:
+        expanded, missing = codes.expand(text, self.known)
+        self.unknown += [m for m in missing if m not in self.unknown]
+        return expanded
+
+    def warnings(self) -> list[str]:
+        return [f"unknown code {c} left as typed (see: photodesk codes list)" for c in self.unknown]
+
+
 def create(
     catalog: Catalog,
     before_id: int,
@@ -90,22 +116,62 @@ def create(
     note: str | None = None,
 ) -> tuple[int, list[str]]:
     """Pair two photos; returns the pair's id and what the editor should know about it."""
-    existing = rows.find(catalog.db, before_id, after_id)
-    if existing is not None:  # said first: it matters more than the order of the two
-        raise PairError(f"photos {before_id} and {after_id} are already pair {existing}")
-    before, after = _dates(catalog, before_id, after_id)
-    warnings = check_order(before, after)
-    pair_id = rows.create(catalog.db, before_id, after_id, subject or None, note or None)
-    return pair_id, warnings
+    expand = _Codes(catalog)
+    # The dates are read and the pair written in one transaction: a date edited
+    # meanwhile (in another window) cannot slip past the order rule.
+    with write(catalog.db):
+        existing = rows.find(catalog.db, before_id, after_id)
+        if existing is not None:  # said first: it matters more than the order of the two
+            raise PairError(f"photos {before_id} and {after_id} are already pair {existing}")
+        before, after = _dates(catalog, before_id, after_id)
+        try:
+            warnings = check_order(before, after)
+        except OrderError as exc:
+            raise OrderError(f"{exc}; give them the other way round") from None
+        pair_id = rows.create(
+            catalog.db, before_id, after_id, _clean(subject, expand), _clean(note, expand)
+        )
+    return pair_id, warnings + expand.warnings()
 
 
 def swap(catalog: Catalog, pair_id: int) -> list[str]:
     """Turn a pair round (before becomes after), if the dates allow it."""
-    pair = rows.require(catalog.db, pair_id)
-    before, after = _dates(catalog, pair["after_id"], pair["before_id"])
-    warnings = check_order(before, after)
-    rows.swap(catalog.db, pair_id)
+    with write(catalog.db):
+        pair = rows.require(catalog.db, pair_id)
+        before, after = _dates(catalog, pair["after_id"], pair["before_id"])
+        try:
+            warnings = check_order(before, after)
+        except OrderError as exc:
+            raise OrderError(f"cannot swap pair {pair_id}: once swapped, {exc}") from None
+        rows.swap(catalog.db, pair_id)
     return warnings
+
+
+def edit(
+    catalog: Catalog, pair_id: int, subject: str | None = None, note: str | None = None
+) -> list[str]:
+    """Change the subject and/or the note (None leaves one alone, "" clears it)."""
+    expand = _Codes(catalog)
+    values = {
+        name: _clean(value, expand)
+        for name, value in (("subject", subject), ("note", note))
+        if value is not None
+    }
+    if not values:
+        raise PairError("nothing to change: give a subject or a note")
+    rows.update(catalog.db, pair_id, values)
+    return expand.warnings()
+
+
+def set_caption(
+    catalog: Catalog, pair_id: int, lang: str | None, text: str
+) -> tuple[str, list[str]]:
+    """The desk's own pair caption in a language (default: the archive's); "" goes back to
+    the composed one. Returns the language tag used and warnings (unknown codes)."""
+    tag = normalize_lang(lang) if lang else settings.default_language(catalog.db)
+    expand = _Codes(catalog)
+    rows.set_caption(catalog.db, pair_id, tag, _clean(text, expand))
+    return tag, expand.warnings()
 
 
 def _side(catalog: Catalog, photo_id: int, lang: str) -> tuple[PairSide, captions.Side]:
@@ -124,7 +190,7 @@ def _side(catalog: Catalog, photo_id: int, lang: str) -> tuple[PairSide, caption
         original_path=row["original_path"],
         credit=row["credit"],
     )
-    return side, captions.Side(text, date, taken.start.year if taken else None)
+    return side, captions.Side(text, date)
 
 
 def view(catalog: Catalog, pair_id: int, lang: str | None = None) -> PairView:
@@ -187,6 +253,7 @@ def _candidate(row: dict[str, Any]) -> Candidate | None:
         lat=row["gps_lat"],
         lon=row["gps_lon"],
         phash=row["phash"],
+        precision=taken.precision,
     )
 
 
@@ -229,23 +296,27 @@ def write_diptych(
 ) -> list[str]:
     """Write the pair side by side to `out` (JPEG), its caption and subject embedded.
 
-    Returns what the editor should know: a missing caption, IIM byte limits.
+    Returns what the editor should know: a missing caption or date, IIM byte limits.
     """
     shown = view(catalog, pair_id, lang)
-    sides = [
-        diptych.Side(
-            catalog.archive.resolve(side.original_path or ""),
-            side.date if labels else None,
-        )
-        for side in (shown.before, shown.after)
-    ]
+    notes = (
+        [] if shown.caption else [f"no pair caption in {shown.lang}: " + "; ".join(shown.missing)]
+    )
+    sides = []
+    for side in (shown.before, shown.after):
+        path = catalog.archive.resolve(side.original_path or "")
+        if not path.is_file():
+            raise PairError(
+                f"the original of photo {side.photo_id} ({side.file_name}) is missing from the "
+                f"archive (it should be at {path}); import it again"
+            )
+        if labels and not side.date:
+            notes.append(f"photo {side.photo_id} has no date: no label drawn on it")
+        sides.append(diptych.Side(path, side.date if labels else None))
     image = diptych.compose(sides[0], sides[1], width, font)
     left, right = shown.before.credit, shown.after.credit
     credit = (
         left if left == right else f"{left} (left), {right} (right)" if left and right else None
-    )
-    notes = (
-        [] if shown.caption else [f"no pair caption in {shown.lang}: " + "; ".join(shown.missing)]
     )
     return notes + diptych.save(
         image, out, shown.caption, shown.subject, shown.lang, credit or left or right

@@ -1,8 +1,9 @@
 """The composed pair caption: "(Left) <before caption> (Right) <after caption>".
 
 Built from the two photos' own captions in one language; each side carries
-its date as that language writes it, unless the caption already names the
-year. An edited pair caption replaces the composed one when it is exported.
+its date as that language writes it, unless the caption already says it in
+those words. An edited pair caption replaces the composed one when it is
+exported.
 """
 
 from __future__ import annotations
@@ -24,12 +25,12 @@ _DATE_BRACKETS = {"ja": ("（", "）"), "zh": ("（", "）")}
 class Side:
     caption: str | None  # the photo's caption in the language asked for
     date: str | None  # the date as that language writes it ("September 2019", "2019년 9월")
-    year: int | None  # the year the date starts in, to tell whether the caption names it
 
 
 def _with_date(side: Side, lang: str) -> str:
     text = (side.caption or "").strip()
-    if not side.date or (side.year is not None and str(side.year) in text):
+    # Only the very phrase counts: "the 2019 agreement" does not date a photo.
+    if not side.date or side.date.casefold() in text.casefold():
         return text
     left, right = _DATE_BRACKETS.get(lang.split("-")[0], (" (", ")"))
     return f"{text}{left}{side.date}{right}"

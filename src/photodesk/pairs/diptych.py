@@ -166,6 +166,12 @@ def find_font(text: str, explicit: Path | None = None) -> Path | None:
     if explicit is not None:
         if not Path(explicit).is_file():
             raise DiptychError(f"font file {display_path(str(explicit))} does not exist")
+        lacking = _lacking(Path(explicit), text)
+        if lacking:
+            raise DiptychError(
+                f"the font {display_path(str(explicit))} cannot draw {lacking!r} of {text!r}; "
+                "give one that can, such as Noto Sans CJK for Korean and Japanese"
+            )
         return Path(explicit)
     needed = _scripts(text)
     dirs = font_dirs()
@@ -176,6 +182,16 @@ def find_font(text: str, explicit: Path | None = None) -> Path | None:
         if needed <= scripts and name.lower() in installed:
             return installed[name.lower()]
     raise _missing_font(text, needed, dirs)
+
+
+def _lacking(path: Path, text: str) -> str:
+    """The characters of `text` the font has no glyph for (drawn as its "missing" box)."""
+    font = _load_font(path, 32, text)
+    # U+FFFF is a noncharacter: no font draws it, so it shows the missing-glyph box.
+    missing = font.getmask("\uffff")
+    box = (missing.size, bytes(missing))
+    chars = dict.fromkeys(c for c in text if not c.isspace())
+    return "".join(c for c in chars if (font.getmask(c).size, bytes(font.getmask(c))) == box)
 
 
 @functools.lru_cache(maxsize=32)
@@ -367,6 +383,8 @@ def save(
     shown = display_path(str(out))
     if out.suffix.lower() not in (".jpg", ".jpeg"):
         raise DiptychError(f"a diptych is saved as JPEG: {shown} should end in .jpg or .jpeg")
+    if not out.parent.is_dir():  # a mistyped folder is a mistake, not a folder to make
+        raise DiptychError(f"there is no folder {display_path(str(out.parent))} to write into")
     buffer = io.BytesIO()
     # Pixels only: no EXIF and no comment (Pillow would carry an opened image's over),
     # so nothing of either original (GPS, camera serial) travels with the diptych.

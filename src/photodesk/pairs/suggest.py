@@ -29,11 +29,12 @@ import re
 from bisect import bisect_left
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import chain, product
 from typing import Any
 
 from photodesk.errors import PhotodeskError
+from photodesk.pairs.timing import EXACT, span_between
 from photodesk.phash import BITS
 
 # The gazetteer's mean radius, so a distance here reads the same as one there.
@@ -71,6 +72,7 @@ class Candidate:
     lat: float | None  # GPS of the camera
     lon: float | None
     phash: str | None  # 16 hex digits (photodesk.phash.dhash), None if unknown
+    precision: str = "range"  # the date's precision (dates.PRECISIONS): exact dates read "about"
 
 
 @dataclass
@@ -366,21 +368,17 @@ def _plural(n: int, unit: str) -> str:
     return f"{n} {unit}" if n == 1 else f"{n} {unit}s"
 
 
-def _span_words(before: tuple[int, int], after: tuple[int, int]) -> str:
-    """The time between two date ranges (microseconds), middle to middle, as a reader says it.
+def _moment(micros: int) -> datetime:
+    days, rest = divmod(micros, 86_400_000_000)
+    return datetime.fromordinal(days) + timedelta(microseconds=rest)
 
-    Days under two months, months under five years ("46 months"), whole years
-    after that ("about 7 years"); an exact number of years reads as years.
-    """
-    days = ((after[0] + after[1]) - (before[0] + before[1])) / 2 / _US_PER_DAY
-    months = round(days / (365.2425 / 12))
-    if months < 2:
-        return _plural(max(0, round(days)), "day")
-    if months % 12 == 0:
-        return _plural(months // 12, "year")
-    if months < 60:
-        return _plural(months, "month")
-    return "about " + _plural(round(months / 12), "year")
+
+def _span_words(ph: _Photos, a: int, b: int) -> str:
+    """The span as `pair show` words it: "about 3 years 10 months", or between two bounds."""
+    exact = all(ph.items[i].precision in EXACT for i in (a, b))
+    before = (_moment(ph.starts[a]), _moment(ph.ends[a]))
+    after = (_moment(ph.starts[b]), _moment(ph.ends[b]))
+    return span_between(before, after, exact)
 
 
 def _km_words(km: float) -> str:
@@ -395,8 +393,7 @@ def _reasons(ph: _Photos, a: int, b: int, d: int, km: float | None) -> list[str]
         reasons.append(f"same shown place: {' '.join(shown.split())}")
     if km is not None:
         reasons.append(f"cameras {_km_words(km)} apart")
-    span = _span_words((ph.starts[a], ph.ends[a]), (ph.starts[b], ph.ends[b]))
-    reasons.append(f"taken {ph.phrase(a)} and {ph.phrase(b)}, {span} apart")
+    reasons.append(f"taken {ph.phrase(a)} and {ph.phrase(b)}: {_span_words(ph, a, b)} apart")
     reasons.append(_LIKENESS_WORDS[d])
     return reasons
 

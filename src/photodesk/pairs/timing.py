@@ -13,7 +13,7 @@ from datetime import datetime, timedelta
 from photodesk.dates import TakenDate, format_date
 from photodesk.errors import PhotodeskError
 
-_EXACT = ("second", "minute", "day")
+EXACT = ("second", "minute", "day")  # precisions that name one day or moment
 
 
 class OrderError(PhotodeskError):
@@ -28,7 +28,7 @@ def check_order(before: TakenDate | None, after: TakenDate | None) -> list[str]:
     if before.start > after.end:
         raise OrderError(
             f"the before photo ({format_date(before)}) is later than the after photo "
-            f"({format_date(after)}); give them the other way round, or swap the pair"
+            f"({format_date(after)})"
         )
     if before.end > after.start:
         return [
@@ -90,11 +90,19 @@ def span(before: TakenDate | None, after: TakenDate | None) -> str:
     """How far apart the two photos were taken, as precisely as their dates allow."""
     if before is None or after is None:
         return "unknown: a photo has no date"
-    if before.precision in _EXACT and after.precision in _EXACT:
-        return _about(_round(*sorted((before.start, after.start))))
-    least_start, least_end = before.end, after.start
+    exact = before.precision in EXACT and after.precision in EXACT
+    return span_between((before.start, before.end), (after.start, after.end), exact)
+
+
+def span_between(
+    before: tuple[datetime, datetime], after: tuple[datetime, datetime], exact: bool
+) -> str:
+    """The span between two date ranges (start, end); `exact` when both are clock dates."""
+    if exact:
+        return _about(_round(*sorted((before[0], after[0]))))
+    least_start, least_end = before[1], after[0]
     least = "less than a day" if least_end <= least_start else _floor(least_start, least_end)
-    most = _ceil(*sorted((before.start, after.end)))
+    most = _ceil(*sorted((before[0], after[1])))
     return _about(most) if least == most else f"between {least} and {most}"
 
 
