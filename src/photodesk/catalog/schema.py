@@ -338,3 +338,14 @@ _M003 = (
 def m003_pairs(db: Database) -> None:
     for statement in _M003:
         db.execute(statement)
+
+
+# Browsing pages through photos by date with keyset queries: (taken_start, id)
+# walks the archive in order from any photo, however large it grows.
+_M004 = ("CREATE INDEX idx_photos_taken_start_id ON photos (taken_start, id)",)
+
+
+@migrations()
+def m004_browse_index(db: Database) -> None:
+    for statement in _M004:
+        db.execute(statement)

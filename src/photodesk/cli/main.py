@@ -20,10 +20,13 @@ from photodesk.cli import (
     search,
     stories,
 )
+from photodesk.cli.archive import open_catalog
 from photodesk.config import ENV_VAR, Archive
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(
+    context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True
+)
 @click.option(
     "--archive",
     "archive_dir",
@@ -33,11 +36,28 @@ from photodesk.config import ENV_VAR, Archive
 @click.version_option(package_name="photodesk")
 @click.pass_context
 def main(ctx: click.Context, archive_dir: str | None) -> None:
-    """photodesk: a photo archive and caption manager for a photo desk."""
+    """photodesk: a photo archive and caption manager for a photo desk.
+
+    With no command, opens the terminal UI on the archive (as `photodesk browse`).
+    """
     ctx.obj = Archive.locate(archive_dir)
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(browse_cmd)
+
+
+@click.command("browse")
+@click.pass_context
+def browse_cmd(ctx: click.Context) -> None:
+    """Open the terminal UI: browse, search, caption, pair and import."""
+    from photodesk.tui import make_app  # Textual loads only when the UI opens
+
+    with open_catalog(ctx, create=True):  # a clear message if the archive cannot be opened
+        pass
+    make_app(ctx.obj).run()
 
 
 for command in (
+    browse_cmd,
     library.import_cmd,
     library.list_cmd,
     library.show_cmd,

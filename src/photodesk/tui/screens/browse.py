@@ -1,0 +1,247 @@
+"""The browse screen: the photo table beside a preview, a search box, the current filter."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Input, Static
+from textual.worker import get_current_worker
+
+from photodesk import pairs
+from photodesk.catalog import Catalog, browse, edits, history, search, stories
+from photodesk.errors import PhotodeskError
+from photodesk.tui import actions
+from photodesk.tui.text import plain
+from photodesk.tui.widgets.photo_table import PhotoTable
+from photodesk.tui.widgets.preview import Preview
+
+if TYPE_CHECKING:
+    from photodesk.tui.app import PhotodeskApp
+
+SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
+SEARCH_LIMIT = 500
+
+
+class BrowseScreen(Screen[None]):
+    BINDINGS = actions.bindings("browse")
+    AUTO_FOCUS = "#photos"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._search_timer: Timer | None = None
+        self.query_text = ""
+
+    @property
+    def desk(self) -> PhotodeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="status", markup=False)
+        yield Input(placeholder="/ search captions, places, file names…", id="search")
+        with Horizontal(id="main"):
+            yield PhotoTable(lambda: self.desk.catalog, id="photos")
+            with Vertical(id="side"):
+                yield Preview(self.desk.archive.root, id="preview")
+        yield Static(id="empty", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.reload(self.desk.state.get("photo_id"))
+
+    # -- loading -------------------------------------------------------------------
+
+    @property
+    def table(self) -> PhotoTable:
+        return self.query_one(PhotoTable)
+
+    def reload(self, keep_id: int | None = None) -> None:
+        """Fill the table for the current filter (or search), keeping a photo in view."""
+        current = self.table.current
+        keep = keep_id if keep_id is not None else (current["id"] if current else None)
+        try:
+            f = browse.resolve(self.desk.catalog.db, self.desk.filter)
+        except PhotodeskError as exc:
+            self.desk.show_error(str(exc))
+            f = browse.BrowseFilter()
+        if self.query_text:
+            self.run_search(self.query_text)
+        else:
+            self.table.load(f, self.desk.lang, keep)
+        self.show_status()
+
+    def show_status(self) -> None:
+        catalog = self.desk.catalog
+        total = browse.count(catalog.db, browse.BrowseFilter())
+        shown = (
+            f"{len(self.table.rows_shown)} matches for {self.query_text!r}"
+            if self.query_text
+            else self.desk.filter.words()
+        )
+        selected = f" · {len(self.table.selected)} selected" if self.table.selected else ""
+        before = f" · before: photo {self.desk.before_id}" if self.desk.before_id else ""
+        self.query_one("#status", Static).update(
+            plain(f"{self.desk.archive.root} · {total} photos · {shown}{selected}{before}", True)
+        )
+        empty = self.query_one("#empty", Static)
+        empty.display = total == 0
+        if total == 0:
+            empty.update(
+                plain(
+                    f"The archive at {self.desk.archive.root} is empty. "
+                    "Press i to import a folder of photos."
+                )
+            )
+
+    @on(PhotoTable.Highlighted)
+    def show_photo(self, event: PhotoTable.Highlighted) -> None:
+        self.query_one(Preview).show(event.row)
+        if event.row is not None:
+            self.desk.state["photo_id"] = event.row["id"]
+
+    # -- search --------------------------------------------------------------------
+
+    @on(Input.Changed, "#search")
+    def typed(self, event: Input.Changed) -> None:
+        if self._search_timer is not None:
+            self._search_timer.stop()
+        self.query_text = event.value.strip()
+        self._search_timer = self.set_timer(SEARCH_DELAY, lambda: self.run_search(self.query_text))
+
+    @on(Input.Submitted, "#search")
+    def searched(self) -> None:
+        self.table.focus()
+
+    def run_search(self, text: str) -> None:
+        if not text or search.build_query(text) is None:
+            self.query_text = ""
+            self.table.load(self.table.filter, self.desk.lang)
+            self.show_status()
+            return
+        self._search(text, self.desk.filter, self.desk.lang)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="search")
+    def _search(self, text: str, f: browse.BrowseFilter, lang: str) -> None:
+        worker = get_current_worker()
+        with Catalog.open(self.desk.archive, create=False) as catalog:  # one per thread
+            resolved = browse.resolve(catalog.db, f)
+            sf = search.SearchFilter(
+                story_id=resolved.story_id,
+                since=resolved.since,
+                until=resolved.until,
+                kind=resolved.kind,
+                limit=SEARCH_LIMIT,
+            )
+            ids = search.search_ids(catalog.db, text, sf)
+            if worker.is_cancelled:  # a newer query has taken over
+                return
+            rows = browse.rows(catalog.db, ids, lang, resolved)
+        self.app.call_from_thread(self._show_matches, text, rows)
+
+    def _show_matches(self, text: str, rows: list[dict[str, Any]]) -> None:
+        if text != self.query_text:
+            return
+        self.table.show_matches(rows)
+        self.show_status()
+
+    # -- actions -------------------------------------------------------------------
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_filter(self) -> None:
+        from photodesk.tui.screens.dialogs import FilterDialog
+
+        names = [s["name"] for s in stories.listing(self.desk.catalog.db)]
+
+        def chosen(result: browse.BrowseFilter | None) -> None:
+            if result is not None:
+                self.desk.filter = result
+                self.reload()
+
+        dialog = FilterDialog(self.desk.filter, names, self.desk.filter.story_name)
+        self.app.push_screen(dialog, chosen)
+
+    def action_clear_filter(self) -> None:
+        self.desk.filter = browse.BrowseFilter()
+        self.query_text = ""
+        self.query_one("#search", Input).value = ""
+        self.reload()
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def action_edit(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.desk.open_editor(row["id"])
+
+    def on_data_table_row_selected(self) -> None:
+        self.action_edit()
+
+    def action_toggle_select(self) -> None:
+        self.table.toggle()
+        self.show_status()
+
+    def action_select_all(self) -> None:
+        """Every photo the filter (or search) shows, not only the rows on screen."""
+        catalog = self.desk.catalog
+        if self.table.fixed:
+            self.table.selected = {r["id"] for r in self.table.rows_shown}
+        else:
+            f = browse.resolve(catalog.db, self.desk.filter)
+            self.table.selected = set(browse.ids(catalog.db, f))
+        self.reload()
+
+    def action_batch(self) -> None:
+        from photodesk.tui.screens.batch import BatchScreen
+
+        chosen = sorted(self.table.selected) or (
+            [self.table.current["id"]] if self.table.current else []
+        )
+        if chosen:
+            self.app.push_screen(BatchScreen(chosen), lambda _: self.reload())
+
+    def action_undo(self) -> None:
+        done = edits.undo(self.desk.catalog.db, history.current_user())
+        self.notify("nothing to undo" if done is None else f"undid change set {done[0]}")
+        self.reload()
+
+    def action_mark_before(self) -> None:
+        row = self.table.current
+        if row is not None:
+            self.desk.before_id = row["id"]
+            self.notify(f"photo {row['id']} marked as before; now mark its after with a")
+            self.show_status()
+
+    def action_mark_after(self) -> None:
+        row = self.table.current
+        if row is None:
+            return
+        if self.desk.before_id is None:
+            self.notify("mark a before photo first (b)", severity="warning")
+            return
+        try:
+            pair_id, warnings = pairs.create(self.desk.catalog, self.desk.before_id, row["id"])
+        except PhotodeskError as exc:
+            self.desk.show_error(str(exc))
+            return
+        for warning in warnings:
+            self.notify(warning, severity="warning")
+        self.desk.before_id = None
+        self.reload()
+        self.desk.open_pair(pair_id)
+
+    def action_pairs(self) -> None:
+        from photodesk.tui.screens.pairs import PairListScreen
+
+        self.app.push_screen(PairListScreen(), lambda _: self.reload())
+
+    def action_import_folder(self) -> None:
+        from photodesk.tui.screens.importer import ImportScreen
+
+        self.app.push_screen(ImportScreen(), lambda _: self.reload())

@@ -1,0 +1,137 @@
+"""Import from the UI: pick a folder, watch it import, cancel if needed, read the summary.
+
+The import runs in a thread worker with its own catalog connection; the same
+progress and cancel callbacks the CLI's progress bar uses carry the count back
+and the cancel request in.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Static
+from textual.worker import get_current_worker
+
+from photodesk.catalog import Catalog
+from photodesk.ingest import ImportProgress, ImportSummary, import_paths
+from photodesk.tui import actions
+from photodesk.tui.text import plain
+
+if TYPE_CHECKING:
+    from photodesk.tui.app import PhotodeskApp
+
+
+class Progressed(Message):
+    """How far the import has got; a burst of these collapses to the latest."""
+
+    def __init__(self, progress: ImportProgress, counts: dict[str, int]) -> None:
+        super().__init__()
+        self.progress = progress
+        self.counts = counts
+
+    def can_replace(self, message: Message) -> bool:
+        return isinstance(message, Progressed)
+
+
+class Finished(Message):
+    def __init__(self, summary: ImportSummary) -> None:
+        super().__init__()
+        self.summary = summary
+
+
+class ImportScreen(ModalScreen[ImportSummary | None]):
+    BINDINGS = actions.bindings("import")
+
+    def __init__(self, start: Path | None = None) -> None:
+        super().__init__()
+        self.start = start or Path.cwd()
+        self.summary: ImportSummary | None = None
+        self.running = False
+
+    @property
+    def desk(self) -> PhotodeskApp:
+        return self.app  # type: ignore[return-value]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog wide"):
+            yield Label("Import a folder of photos (recursively)")
+            yield Input(str(self.start), id="folder")
+            yield DirectoryTree(self.start, id="tree")
+            yield ProgressBar(id="progress", show_eta=True)
+            yield Static(id="counts", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Import", id="start", variant="primary")
+                yield Button("Cancel", id="stop")
+
+    @on(DirectoryTree.DirectorySelected)
+    def picked(self, event: DirectoryTree.DirectorySelected) -> None:
+        self.query_one("#folder", Input).value = str(event.path)
+
+    @on(Button.Pressed, "#start")
+    @on(Input.Submitted, "#folder")
+    def start_import(self) -> None:
+        folder = Path(self.query_one("#folder", Input).value).expanduser()
+        if self.running:
+            return
+        if not folder.exists():
+            self.query_one("#counts", Static).update(plain(f"{folder} does not exist"))
+            return
+        self.running = True
+        self.query_one("#start", Button).disabled = True
+        self.run_import(folder)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="import")
+    def run_import(self, folder: Path) -> None:
+        worker = get_current_worker()
+        counts = {"added": 0, "duplicate": 0, "failed": 0, "skipped": 0}
+
+        def report(progress: ImportProgress) -> None:
+            if progress.outcome in counts:
+                counts[progress.outcome] += 1
+            self.post_message(Progressed(progress, dict(counts)))
+
+        with Catalog.open(self.desk.archive) as catalog:  # this thread's own connection
+            summary = import_paths(
+                catalog, [str(folder)], progress=report, cancel=lambda: worker.is_cancelled
+            )
+        self.post_message(Finished(summary))
+
+    def on_progressed(self, message: Progressed) -> None:
+        bar = self.query_one(ProgressBar)
+        bar.update(total=message.progress.total, progress=message.progress.done)
+        c = message.counts
+        self.query_one("#counts", Static).update(
+            plain(
+                f"{message.progress.done} of {message.progress.total}: added {c['added']}, "
+                f"already in the archive {c['duplicate']}, failed {c['failed']}"
+            )
+        )
+
+    def on_finished(self, message: Finished) -> None:
+        self.running = False
+        self.summary = s = message.summary
+        lines = [
+            f"added {s.added}, already in the archive {s.duplicates}, skipped {s.skipped}, "
+            f"failed {s.failed} ({s.seconds:.1f} s)" + (" — cancelled" if s.cancelled else ""),
+            *(f"failed: {p['path']}: {p['reason']}" for p in s.problems[:20]),
+            *(f"warning: {w['path']}: {w['reason']}" for w in s.warnings[:20]),
+        ]
+        self.query_one("#counts", Static).update(plain("\n".join(lines)))
+        self.query_one("#stop", Button).label = "Close"
+
+    @on(Button.Pressed, "#stop")
+    def stop(self) -> None:
+        self.action_cancel()
+
+    def action_cancel(self) -> None:
+        if self.running:
+            self.workers.cancel_group(self, "import")  # the import stops between files
+            self.notify("cancelling after the file in hand…")
+            return
+        self.dismiss(self.summary)

@@ -1,0 +1,74 @@
+"""The photo's thumbnail drawn in the terminal, and what the catalog knows about it."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.widget import Widget
+from textual.widgets import Static
+from textual_image.widget import HalfcellImage, Image
+
+from photodesk.tui.text import plain
+
+# Kitty graphics or Sixel where the terminal has them, Unicode half-blocks
+# elsewhere; PHOTODESK_IMAGES=halfcell forces half-blocks (tests, snapshots, tmux).
+IMAGE_MODE_ENV = "PHOTODESK_IMAGES"
+
+
+def image_widget(**kwargs: Any) -> Widget:
+    cls = HalfcellImage if os.environ.get(IMAGE_MODE_ENV) == "halfcell" else Image
+    return cls(**kwargs)
+
+
+_SHOWN = (
+    ("id", "Photo"),
+    ("file_name", "File"),
+    ("taken_text", "Date"),
+    ("created_place", "Created"),
+    ("shown_place", "Shown"),
+    ("headline", "Headline"),
+    ("caption", "Caption"),
+    ("creator", "Creator"),
+    ("credit", "Credit"),
+    ("status", "Status"),
+    ("languages", "Languages"),
+)
+
+
+def describe(row: dict[str, Any] | None) -> Text:
+    if row is None:
+        return Text("no photo")
+    out = Text()
+    for key, label in _SHOWN:
+        value = row.get(key)
+        if value not in (None, ""):
+            out.append(f"{label}: ", style="bold")
+            out.append_text(plain(value))
+            out.append("\n")
+    if row.get("paired"):
+        out.append("In a before/after pair\n", style="italic")
+    return out
+
+
+class Preview(Vertical):
+    """Thumbnail above, metadata below."""
+
+    def __init__(self, archive_root: Path, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.archive_root = archive_root
+
+    def compose(self) -> ComposeResult:
+        yield image_widget(id="preview-image")
+        yield Static(id="preview-meta", markup=False)
+
+    def show(self, row: dict[str, Any] | None) -> None:
+        image = self.query_one("#preview-image")
+        thumb = (row or {}).get("thumb_path")
+        path = self.archive_root / thumb if thumb else None
+        image.image = path if path is not None and path.is_file() else None  # type: ignore[attr-defined]
+        self.query_one("#preview-meta", Static).update(describe(row))
