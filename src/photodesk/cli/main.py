@@ -24,9 +24,7 @@ from photodesk.cli.archive import open_catalog
 from photodesk.config import ENV_VAR, Archive
 
 
-@click.group(
-    context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True
-)
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
 @click.option(
     "--archive",
     "archive_dir",
