@@ -41,7 +41,7 @@ ACTIONS: tuple[Action, ...] = (
     Action("quit", "q", "app", "Quit", "app: quit"),
     Action("save", "ctrl+s", "editor", "Save", "editor: save the caption"),
     Action("next_photo", "ctrl+n", "editor", "Next", "editor: save and go to the next photo"),
-    Action("previous_photo", "ctrl+p", "editor", "Previous", "editor: save and go back one"),
+    Action("previous_photo", "ctrl+r", "editor", "Previous", "editor: save and go back one"),
     Action("next_language", "ctrl+l", "editor", "Language", "editor: next caption language"),
     Action("close", "escape", "editor", "Close", "editor: close (asks if unsaved)"),
     Action("save_pair_caption", "ctrl+s", "pair", "Save", "pair: save the pair caption"),
