@@ -12,6 +12,7 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from photodesk import pairs
 from photodesk.catalog import pairs as pair_rows
+from photodesk.catalog import photos
 from photodesk.errors import PhotodeskError
 from photodesk.tui import actions
 from photodesk.tui.screens.dialogs import Confirm
@@ -56,7 +57,11 @@ class PairScreen(Screen[None]):
             thumb = self._thumb(side.photo_id)
             self.query_one(f"#{name}-image").image = thumb  # type: ignore[attr-defined]
             text = Text(f"{name.title()}: ", style="bold")
-            text.append_text(plain(f"{side.file_name} · {side.date or 'undated'}", True))
+            shown = (photos.get(self.desk.catalog.db, side.photo_id, self.desk.lang) or {}).get(
+                "shown_place"
+            )
+            where = f" · {shown}" if shown else ""
+            text.append_text(plain(f"{side.file_name} · {side.date or 'undated'}{where}", True))
             self.query_one(f"#{name}-text", Static).update(text)
         span = Text("Span: ", style="bold")
         unknown = view.span.startswith("unknown")
@@ -67,8 +72,6 @@ class PairScreen(Screen[None]):
         self.query_one("#pair-caption", TextArea).text = view.caption or ""
 
     def _thumb(self, photo_id: int) -> object:
-        from photodesk.catalog import photos
-
         row = photos.row(self.desk.catalog.db, photo_id) or {}
         path = self.desk.archive.resolve(row["thumb_path"]) if row.get("thumb_path") else None
         return path if path is not None and path.is_file() else None
