@@ -30,6 +30,8 @@ ACTIONS: tuple[Action, ...] = (
     Action("edit", "e", "browse", "Edit", "photo: edit caption"),
     Action("toggle_select", "space", "browse", "Select", "photo: select or unselect", False),
     Action("select_all", "ctrl+a", "browse", "All", "photo: select all in filter", False),
+    Action("select_down", "shift+down", "browse", "Select ↓", "photo: select and move down", False),
+    Action("select_up", "shift+up", "browse", "Select ↑", "photo: select and move up", False),
     Action("batch", "B", "browse", "Batch", "photo: batch edit the selection"),
     Action("undo", "u", "browse", "Undo", "photo: undo the last change set"),
     Action("mark_before", "b", "browse", "Before", "pair: mark before"),

@@ -187,6 +187,22 @@ class BrowseScreen(Screen[None]):
         self.table.toggle()
         self.show_status()
 
+    def _select_and_move(self, step: int) -> None:
+        row = self.table.current
+        if row is not None and row["id"] not in self.table.selected:
+            self.table.toggle()
+        self.table.neighbour(step)
+        row = self.table.current
+        if row is not None and row["id"] not in self.table.selected:
+            self.table.toggle()
+        self.show_status()
+
+    def action_select_down(self) -> None:
+        self._select_and_move(1)
+
+    def action_select_up(self) -> None:
+        self._select_and_move(-1)
+
     def action_select_all(self) -> None:
         """Every photo the filter (or search) shows, not only the rows on screen."""
         catalog = self.desk.catalog
