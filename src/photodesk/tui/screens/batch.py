@@ -57,7 +57,7 @@ class BatchScreen(ModalScreen[int | None]):
         out: dict[str, Any] = {}
         for f in SHARED:
             value = self.query_one(f"#b-{f.name}").value  # type: ignore[attr-defined]
-            if value in (None, "", Select.BLANK):
+            if value in (None, "", Select.NULL):
                 continue
             out[f.name] = str(value).split(",") if f.type == "list" else str(value)
         return out

@@ -10,7 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from photodesk import pairs
 from photodesk.catalog import Catalog, browse, edits, history, search, stories
@@ -141,6 +141,11 @@ class BrowseScreen(Screen[None]):
                 return
             rows = browse.rows(catalog.db, ids, lang, resolved)
         self.app.call_from_thread(self._show_matches, text, rows)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # A screen's workers report here, not to the app: a failed search is shown.
+        if event.state == WorkerState.ERROR and event.worker.error is not None:
+            self.desk.show_error(f"search failed: {event.worker.error}")
 
     def _show_matches(self, text: str, rows: list[dict[str, Any]]) -> None:
         if text != self.query_text:

@@ -64,7 +64,7 @@ class ErrorDialog(ModalScreen[None]):
 
 
 def _select(options: tuple[str, ...], value: str | None, id: str) -> Select[str]:
-    return Select([(o, o) for o in options], value=value or Select.BLANK, id=id, allow_blank=True)
+    return Select([(o, o) for o in options], value=value or Select.NULL, id=id, allow_blank=True)
 
 
 class FilterDialog(ModalScreen[BrowseFilter | None]):
@@ -112,7 +112,7 @@ class FilterDialog(ModalScreen[BrowseFilter | None]):
         def value(id: str) -> Any:
             widget = self.query_one(f"#{id}")
             got = widget.value  # type: ignore[attr-defined]
-            return None if got in ("", Select.BLANK) else got
+            return None if got in ("", Select.NULL) else got
 
         return BrowseFilter(
             story_name=value("story"),

@@ -123,7 +123,7 @@ class EditorScreen(Screen[None]):
         if isinstance(widget, TextArea):
             widget.text = value
         elif isinstance(widget, Select):
-            widget.value = value if value else Select.BLANK
+            widget.value = value if value else Select.NULL
         else:
             widget.value = value  # type: ignore[attr-defined]
 
@@ -132,7 +132,7 @@ class EditorScreen(Screen[None]):
         if isinstance(widget, TextArea):
             return widget.text
         value = widget.value  # type: ignore[attr-defined]
-        return "" if value in (None, Select.BLANK) else str(value)
+        return "" if value in (None, Select.NULL) else str(value)
 
     def changes(self) -> dict[str, Any]:
         out: dict[str, Any] = {}
@@ -150,7 +150,7 @@ class EditorScreen(Screen[None]):
 
     @on(Select.Changed, "#lang")
     def language_chosen(self, event: Select.Changed) -> None:
-        if event.value in (Select.BLANK, self.lang) or not self.loaded:
+        if event.value in (Select.NULL, self.lang) or not self.loaded:
             return
         if self.changes():
             self.notify("save or undo your changes before switching language", severity="warning")

@@ -7,6 +7,9 @@ and the cancel request in.
 
 from __future__ import annotations
 
+import contextlib
+import os
+from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -16,7 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Button, DirectoryTree, Input, Label, ProgressBar, Static
-from textual.worker import get_current_worker
+from textual.worker import Worker, WorkerState, get_current_worker
 
 from photodesk.catalog import Catalog
 from photodesk.ingest import ImportProgress, ImportSummary, import_paths
@@ -43,6 +46,17 @@ class Finished(Message):
     def __init__(self, summary: ImportSummary) -> None:
         super().__init__()
         self.summary = summary
+
+
+def _start_resource_tracker() -> None:
+    """Start multiprocessing's resource tracker with a real stderr.
+
+    The import's process pool needs it, and it hands its child sys.stderr's file
+    descriptor: under Textual that is a capture whose fileno() is -1, and the
+    spawn fails ("bad value(s) in fds_to_keep"). Started once, it is reused.
+    """
+    with open(os.devnull, "w") as devnull, contextlib.redirect_stderr(devnull):
+        resource_tracker.ensure_running()
 
 
 class ImportScreen(ModalScreen[ImportSummary | None]):
@@ -84,6 +98,7 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
             return
         self.running = True
         self.query_one("#start", Button).disabled = True
+        _start_resource_tracker()
         self.run_import(folder)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
@@ -101,6 +116,15 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
                 catalog, [str(folder)], progress=report, cancel=lambda: worker.is_cancelled
             )
         self.post_message(Finished(summary))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        # StateChanged does not bubble to the app: a failed import is reported here.
+        if event.worker.group == "import" and event.state == WorkerState.ERROR:
+            self.running = False
+            self.query_one("#start", Button).disabled = False
+            error = event.worker.error
+            reason = str(error) or type(error).__name__
+            self.query_one("#counts", Static).update(plain(f"import failed: {reason}"))
 
     def on_progressed(self, message: Progressed) -> None:
         bar = self.query_one(ProgressBar)
