@@ -18,6 +18,11 @@ from photodesk.files import write_atomic
 from photodesk.tui import actions
 from photodesk.tui.screens.dialogs import ErrorDialog
 
+# Imported before the app runs, never from inside it: textual-image asks the
+# terminal what graphics it supports as it loads, and once Textual owns the
+# terminal's input that question would wait for an answer that never comes.
+from photodesk.tui.widgets import preview  # noqa: F401
+
 STATE_FILE = "ui-state.json"  # in the archive: the last filter and photo, between runs
 
 

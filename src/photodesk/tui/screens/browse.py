@@ -12,7 +12,6 @@ from textual.timer import Timer
 from textual.widgets import Footer, Input, Static
 from textual.worker import Worker, WorkerState, get_current_worker
 
-from photodesk import pairs
 from photodesk.catalog import Catalog, browse, edits, history, search, stories
 from photodesk.errors import PhotodeskError
 from photodesk.tui import actions
@@ -23,8 +22,11 @@ from photodesk.tui.widgets.preview import Preview
 if TYPE_CHECKING:
     from photodesk.tui.app import PhotodeskApp
 
-SEARCH_DELAY = 0.15  # seconds of quiet typing before a search runs
-SEARCH_LIMIT = 500
+# Seconds of quiet typing before a search runs: short, since a newer query
+# cancels an older one anyway; the best SEARCH_LIMIT matches are shown.
+SEARCH_DELAY = 0.05
+SEARCH_LIMIT = 100
+PREVIEW_DELAY = 0.04  # the preview follows the cursor once it rests: scrolling stays quick
 
 
 class BrowseScreen(Screen[None]):
@@ -34,6 +36,7 @@ class BrowseScreen(Screen[None]):
     def __init__(self) -> None:
         super().__init__()
         self._search_timer: Timer | None = None
+        self._preview_timer: Timer | None = None
         self.query_text = ""
 
     @property
@@ -99,9 +102,15 @@ class BrowseScreen(Screen[None]):
 
     @on(PhotoTable.Highlighted)
     def show_photo(self, event: PhotoTable.Highlighted) -> None:
-        self.query_one(Preview).show(event.row)
         if event.row is not None:
             self.desk.state["photo_id"] = event.row["id"]
+        if self._preview_timer is not None:
+            self._preview_timer.stop()
+        row = event.row
+        self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(row))
+
+    def _preview(self, row: dict[str, Any] | None) -> None:
+        self.query_one(Preview).show(row)
 
     # -- search --------------------------------------------------------------------
 
@@ -127,7 +136,10 @@ class BrowseScreen(Screen[None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="search")
     def _search(self, text: str, f: browse.BrowseFilter, lang: str) -> None:
         worker = get_current_worker()
-        with Catalog.open(self.desk.archive, create=False) as catalog:  # one per thread
+        catalog = Catalog.open_readonly(self.desk.archive)  # this thread's own, read-only
+        if catalog is None:
+            return
+        with catalog:
             resolved = browse.resolve(catalog.db, f)
             sf = search.SearchFilter(
                 story_id=resolved.story_id,
@@ -246,6 +258,8 @@ class BrowseScreen(Screen[None]):
         if self.desk.before_id is None:
             self.notify("mark a before photo first (b)", severity="warning")
             return
+        from photodesk import pairs  # loaded when first used: it brings Pillow and exiv2
+
         try:
             pair_id, warnings = pairs.create(self.desk.catalog, self.desk.before_id, row["id"])
         except PhotodeskError as exc:

@@ -86,8 +86,8 @@ class PhotoTable(DataTable[Text]):
                 self.more_after = len(after) == 2 * PAGE - 1
                 self._fill(rows, cursor=len(before))
                 return
-        rows = browse.page(db, f, lang, None, WINDOW)
-        self.more_before, self.more_after = False, len(rows) == WINDOW
+        rows = browse.page(db, f, lang, None, PAGE)  # one page paints first; more as it scrolls
+        self.more_before, self.more_after = False, len(rows) == PAGE
         self._fill(rows, cursor=0)
 
     def show_matches(self, rows: list[dict[str, Any]]) -> None:
@@ -96,16 +96,19 @@ class PhotoTable(DataTable[Text]):
         self._fill(rows, cursor=0)
 
     def _fill(self, rows: list[dict[str, Any]], cursor: int) -> None:
+        # clear() and move_cursor() post highlight events that arrive after this
+        # returns: until the refill has been drawn, such events are not moves.
         self._shifting = True
-        try:
-            self.clear()
-            self.rows_shown = rows
-            for row in rows:
-                self.add_row(*cells(row, row["id"] in self.selected), key=str(row["id"]))
-            if rows:
-                self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
-        finally:
-            self._shifting = False
+        self.clear()
+        self.rows_shown = rows
+        for row in rows:
+            self.add_row(*cells(row, row["id"] in self.selected), key=str(row["id"]))
+        if rows:
+            self.move_cursor(row=min(cursor, len(rows) - 1), animate=False)
+        self.call_after_refresh(self._filled)
+
+    def _filled(self) -> None:
+        self._shifting = False
         self.post_message(self.Highlighted(self.current))
 
     # -- moving --------------------------------------------------------------------
@@ -126,7 +129,7 @@ class PhotoTable(DataTable[Text]):
 
     def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
         event.stop()
-        if self._shifting:
+        if self._shifting or event.cursor_row != self.cursor_row:  # stale: from a refill
             return
         row = event.cursor_row
         if not self.fixed and row >= len(self.rows_shown) - NEAR and self.more_after:
