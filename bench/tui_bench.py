@@ -264,12 +264,30 @@ def child(mode: str, folder: str, extra: str) -> dict[str, Any]:
                 )
             )
             updated = time.perf_counter()
+            debounce_fired = fired[-1] if fired else None
+            # The same word arriving at once (pasted): no half-typed searches in flight.
+            box.value = ""
+            await wait_for(lambda: not table.fixed and screen.query_text == "")
+            await pilot.pause()
+            shown_before = table.rows_shown
+            pasted = time.perf_counter()
+            box.value = word
+            await wait_for(
+                lambda: (
+                    table.fixed
+                    and table.rows_shown is not shown_before  # noqa: B023
+                    and screen.query_text == word  # noqa: B023
+                )
+            )
             results.append(
                 {
                     "word": word,
                     "rows": len(table.rows_shown),
                     "with_debounce_ms": (updated - pressed) * 1000,
-                    "after_debounce_ms": (updated - fired[-1]) * 1000 if fired else None,
+                    "after_debounce_ms": (
+                        (updated - debounce_fired) * 1000 if debounce_fired else None
+                    ),
+                    "pasted_ms": (time.perf_counter() - pasted) * 1000,
                 }
             )
         return results
@@ -410,13 +428,25 @@ def report(n: int, folder: Path, rare: str) -> None:
         f" ms, max {max(after):.1f} ms"
         f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(after) < TARGET_SEARCH_MS)}"
     )
+    note = (
+        f" (the {delay_ms:.0f} ms debounce alone exceeds it)"
+        if delay_ms >= TARGET_SEARCH_MS
+        else ""
+    )
     print(
         f"  with the debounce (last key to updated table): median {statistics.median(with_d):.1f}"
         f" ms, max {max(with_d):.1f} ms"
-        f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(with_d) < TARGET_SEARCH_MS)}"
-        f" (the {delay_ms:.0f} ms debounce alone exceeds it)"
-        if delay_ms >= TARGET_SEARCH_MS
-        else f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(with_d) < TARGET_SEARCH_MS)}"
+        f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(with_d) < TARGET_SEARCH_MS)}{note}"
+    )
+    pasted = [r["pasted_ms"] for r in s["search"]]
+    print(
+        f"  a whole word at once (pasted), debounce included: median "
+        f"{statistics.median(pasted):.1f} ms, max {max(pasted):.1f} ms"
+        f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(pasted) < TARGET_SEARCH_MS)}"
+    )
+    print(
+        "  (key by key, the test pilot itself spends about 60 ms on each press, and the"
+        " searches for the half-typed word are still running when the last key lands)"
     )
     print(f"  peak memory of the search process: {s['maxrss_mb']:.0f} MB")
 
