@@ -43,6 +43,7 @@ from typing import Any
 TARGET_PAINT_S = 0.5
 TARGET_MEMORY_MB = 100
 TARGET_SEARCH_MS = 100
+TYPING_GAP_S = 0.08  # a brisk typist: about 12 characters a second
 SIZE = (160, 45)
 SEARCH_WORDS = ["fence", "customs", "bridge", "monument", "{rare}", "Quanhe"]
 SCROLL_ROWS = 1000
@@ -279,15 +280,36 @@ def child(mode: str, folder: str, extra: str) -> dict[str, Any]:
                     and screen.query_text == word  # noqa: B023
                 )
             )
+            pasted_ms = (time.perf_counter() - pasted) * 1000
+            # Typed as a person types: one character every TYPING_GAP_S, straight into
+            # the box, so the test pilot's own cost per key press is not counted.
+            box.value = ""
+            await wait_for(lambda: not table.fixed and screen.query_text == "")
+            await pilot.pause()
+            for i in range(1, len(word) + 1):
+                box.value = word[:i]
+                last_key = time.perf_counter()
+                if i < len(word):
+                    await asyncio.sleep(TYPING_GAP_S)
+            shown_before = table.rows_shown
+            await wait_for(
+                lambda: (
+                    table.fixed
+                    and table.rows_shown is not shown_before  # noqa: B023
+                    and screen.query_text == word  # noqa: B023
+                )
+            )
+            typed_ms = (time.perf_counter() - last_key) * 1000
             results.append(
                 {
                     "word": word,
+                    "typed_ms": typed_ms,
                     "rows": len(table.rows_shown),
                     "with_debounce_ms": (updated - pressed) * 1000,
                     "after_debounce_ms": (
                         (updated - debounce_fired) * 1000 if debounce_fired else None
                     ),
-                    "pasted_ms": (time.perf_counter() - pasted) * 1000,
+                    "pasted_ms": pasted_ms,
                 }
             )
         return results
@@ -438,6 +460,12 @@ def report(n: int, folder: Path, rare: str) -> None:
         f" ms, max {max(with_d):.1f} ms"
         f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(with_d) < TARGET_SEARCH_MS)}{note}"
     )
+    typed = [r["typed_ms"] for r in s["search"]]
+    print(
+        f"  typed one character every {TYPING_GAP_S * 1000:.0f} ms, last key to updated table "
+        f"(debounce included): median {statistics.median(typed):.1f} ms, max {max(typed):.1f} ms"
+        f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(typed) < TARGET_SEARCH_MS)}"
+    )
     pasted = [r["pasted_ms"] for r in s["search"]]
     print(
         f"  a whole word at once (pasted), debounce included: median "
@@ -445,8 +473,8 @@ def report(n: int, folder: Path, rare: str) -> None:
         f"   target < {TARGET_SEARCH_MS} ms: {verdict(max(pasted) < TARGET_SEARCH_MS)}"
     )
     print(
-        "  (key by key, the test pilot itself spends about 60 ms on each press, and the"
-        " searches for the half-typed word are still running when the last key lands)"
+        "  (through pilot.press the test pilot's own work for each key is counted too:"
+        " see the first line)"
     )
     print(f"  peak memory of the search process: {s['maxrss_mb']:.0f} MB")
 

@@ -37,6 +37,7 @@ class BrowseScreen(Screen[None]):
         super().__init__()
         self._search_timer: Timer | None = None
         self._preview_timer: Timer | None = None
+        self._total: int | None = None
         self.query_text = ""
 
     @property
@@ -77,9 +78,11 @@ class BrowseScreen(Screen[None]):
             self.table.load(f, self.desk.lang, keep)
         self.show_status()
 
-    def show_status(self) -> None:
-        catalog = self.desk.catalog
-        total = browse.count(catalog.db, browse.BrowseFilter())
+    def show_status(self, recount: bool = True) -> None:
+        """The status line; a search's results reuse the photo count (it has not changed)."""
+        if recount or self._total is None:
+            self._total = browse.count(self.desk.catalog.db, browse.BrowseFilter())
+        total = self._total
         shown = (
             f"{len(self.table.rows_shown)} matches for {self.query_text!r}"
             if self.query_text
@@ -163,7 +166,7 @@ class BrowseScreen(Screen[None]):
         if text != self.query_text:
             return
         self.table.show_matches(rows)
-        self.show_status()
+        self.show_status(recount=False)
 
     # -- actions -------------------------------------------------------------------
 
