@@ -39,7 +39,7 @@ class BrowseFilter(PhotoFilter):
     """
 
     status: str | None = None
-    missing_lang: str | None = None  # photos with no caption in this language
+    missing_lang: str | None = None  # as typed: no caption in this language (see resolve)
     unpaired: bool = False
     story_name: str | None = None
     since_text: str | None = None
@@ -69,8 +69,8 @@ def resolve(db: Database, f: BrowseFilter) -> BrowseFilter:
     except DateParseError as exc:
         raise BrowseError(str(exc)) from exc
     if f.missing_lang:
-        try:
-            out.missing_lang = normalize_lang(f.missing_lang)
+        try:  # the filter list and search already share: "no caption in this language"
+            out.uncaptioned_lang = normalize_lang(f.missing_lang)
         except LanguageError as exc:
             raise BrowseError(str(exc)) from exc
     return out
@@ -97,12 +97,6 @@ def _where(f: BrowseFilter) -> tuple[list[str], dict[str, Any]]:
     if f.status:
         where.append("p.status = :status")
         params["status"] = f.status
-    if f.missing_lang:
-        where.append(
-            "NOT EXISTS (SELECT 1 FROM captions c4 WHERE c4.photo_id = p.id "
-            "AND c4.lang = :mlang AND trim(coalesce(c4.description, '')) != '')"
-        )
-        params["mlang"] = f.missing_lang
     if f.unpaired:
         where.append(
             "NOT EXISTS (SELECT 1 FROM pairs pr2 WHERE pr2.before_id = p.id OR pr2.after_id = p.id)"

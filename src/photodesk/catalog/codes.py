@@ -118,3 +118,24 @@ def expand(text: str, codes: dict[str, str]) -> tuple[str, list[str]]:
         return replacement
 
     return CODE.sub(swap, text), unknown
+
+
+class Expander:
+    """Code replacements in typed text, remembering the codes nobody defined.
+
+    Reads the code table once; each call expands one value ("" and None give None).
+    """
+
+    def __init__(self, db: Database):
+        self.codes = all_codes(db)
+        self.unknown: list[str] = []
+
+    def __call__(self, value: str | None) -> str | None:
+        if not value:
+            return None  # "" clears: stored as NULL, never as an empty string
+        text, missing = expand(value, self.codes)
+        self.unknown.extend(m for m in missing if m not in self.unknown)
+        return text
+
+    def warnings(self) -> list[str]:
+        return [f"unknown code {c} left as typed (see: photodesk codes list)" for c in self.unknown]

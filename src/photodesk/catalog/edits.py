@@ -87,25 +87,6 @@ def date_columns(state: str | None) -> dict[str, Any]:
     return {c: values.get(c) for c in DATE_COLUMNS}
 
 
-def _clean(value: str | None) -> str | None:
-    return value if value else None  # "" clears: stored as NULL, never as an empty string
-
-
-class _Expander:
-    """Code replacements (=qh=) in typed text, remembering the codes nobody defined."""
-
-    def __init__(self, db: Database):
-        self.codes = code_table.all_codes(db)
-        self.unknown: list[str] = []
-
-    def __call__(self, value: str | None) -> str | None:
-        if not value:
-            return _clean(value)
-        text, missing = code_table.expand(value, self.codes)
-        self.unknown.extend(m for m in missing if m not in self.unknown)
-        return text
-
-
 def _stored(db: Database, f: Field, value: Any, expand: Callable[[str | None], str | None]) -> Any:
     """Validate one field's new value and turn it into what history and the catalog keep."""
     if f.type == "text":
@@ -184,7 +165,7 @@ def apply_edit(
     fields_changed = photos_changed = 0
     with write(db):
         lang = _lang(db, edit)
-        expand = _Expander(db)
+        expand = code_table.Expander(db)
         new = {name: _stored(db, BY_NAME[name], value, expand) for name, value in changes.items()}
         warnings = [w for name, value in new.items() for w in _warnings(BY_NAME[name], value)]
         rows = {}

@@ -13,7 +13,7 @@ from typing import Any
 
 from PIL import Image
 
-from photodesk.catalog import Catalog, codes, photos, settings, stories
+from photodesk.catalog import Catalog, codes, photos, places, settings, stories
 from photodesk.catalog import pairs as rows
 from photodesk.catalog.pairs import PairError
 from photodesk.catalog.tx import write
@@ -51,6 +51,8 @@ class PairSide:
     caption: str | None  # the photo's caption in that language
     original_path: str | None
     credit: str | None
+    shown_place: str | None = None  # the name of the place the frame shows
+    thumb_path: str | None = None  # as stored (relative to the archive)
 
 
 @dataclass
@@ -86,26 +88,10 @@ def _dates(catalog: Catalog, before_id: int, after_id: int) -> tuple[TakenDate |
     return tuple(found)
 
 
-def _clean(text: str | None, expand: _Codes | None = None) -> str | None:
+def _clean(text: str | None, expand: codes.Expander | None = None) -> str | None:
     """Pair text as stored: trimmed, code replacements expanded, controls dropped, "" is none."""
     text = without_controls((text or "").strip())
     return (expand(text) if expand else text) or None
-
-
-class _Codes:
-    """Code replacements (=qh=) in pair text, as in captions; unknown ones are reported."""
-
-    def __init__(self, catalog: Catalog) -> None:
-        self.known = codes.all_codes(catalog.db)
-        self.unknown: list[str] = []
-
-    def __call__(self, text: str) -> str:
-        expanded, missing = codes.expand(text, self.known)
-        self.unknown += [m for m in missing if m not in self.unknown]
-        return expanded
-
-    def warnings(self) -> list[str]:
-        return [f"unknown code {c} left as typed (see: photodesk codes list)" for c in self.unknown]
 
 
 def create(
@@ -116,7 +102,7 @@ def create(
     note: str | None = None,
 ) -> tuple[int, list[str]]:
     """Pair two photos; returns the pair's id and what the editor should know about it."""
-    expand = _Codes(catalog)
+    expand = codes.Expander(catalog.db)
     # The dates are read and the pair written in one transaction: a date edited
     # meanwhile (in another window) cannot slip past the order rule.
     with write(catalog.db):
@@ -151,7 +137,7 @@ def edit(
     catalog: Catalog, pair_id: int, subject: str | None = None, note: str | None = None
 ) -> list[str]:
     """Change the subject and/or the note (None leaves one alone, "" clears it)."""
-    expand = _Codes(catalog)
+    expand = codes.Expander(catalog.db)
     values = {
         name: _clean(value, expand)
         for name, value in (("subject", subject), ("note", note))
@@ -169,18 +155,21 @@ def set_caption(
     """The desk's own pair caption in a language (default: the archive's); "" goes back to
     the composed one. Returns the language tag used and warnings (unknown codes)."""
     tag = normalize_lang(lang) if lang else settings.default_language(catalog.db)
-    expand = _Codes(catalog)
+    expand = codes.Expander(catalog.db)
     rows.set_caption(catalog.db, pair_id, tag, _clean(text, expand))
     return tag, expand.warnings()
 
 
-def _side(catalog: Catalog, photo_id: int, lang: str) -> tuple[PairSide, captions.Side]:
+def _side(
+    catalog: Catalog, photo_id: int, lang: str
+) -> tuple[PairSide, captions.Side, TakenDate | None]:
     row = photos.row(catalog.db, photo_id)
     if row is None:  # cannot happen: deleting a photo deletes its pairs
         raise PairError(f"no photo with id {photo_id}")
     taken = from_columns(row)
     text = photos.captions(catalog.db, photo_id).get(lang, {}).get("description")
     date = phrase(taken, lang) if taken else None
+    shown = places.get(catalog.db, row["shown_place_id"]) if row["shown_place_id"] else None
     side = PairSide(
         photo_id=photo_id,
         file_name=row["file_name"],
@@ -189,19 +178,20 @@ def _side(catalog: Catalog, photo_id: int, lang: str) -> tuple[PairSide, caption
         caption=text,
         original_path=row["original_path"],
         credit=row["credit"],
+        shown_place=shown["name"] if shown else None,
+        thumb_path=row["thumb_path"],
     )
-    return side, captions.Side(text, date)
+    return side, captions.Side(text, date), taken
 
 
 def view(catalog: Catalog, pair_id: int, lang: str | None = None) -> PairView:
     """One pair in one language (default: the archive's): sides, span, warnings, captions."""
     lang = normalize_lang(lang) if lang else settings.default_language(catalog.db)
     pair = rows.require(catalog.db, pair_id)
-    before, before_text = _side(catalog, pair["before_id"], lang)
-    after, after_text = _side(catalog, pair["after_id"], lang)
-    dates = _dates(catalog, pair["before_id"], pair["after_id"])
+    before, before_text, before_date = _side(catalog, pair["before_id"], lang)
+    after, after_text, after_date = _side(catalog, pair["after_id"], lang)
     try:
-        warnings = check_order(*dates)
+        warnings = check_order(before_date, after_date)
     except OrderError as exc:  # a date was corrected after the pair was made
         warnings = [str(exc)]
     edited = rows.captions(catalog.db, pair_id)
@@ -212,7 +202,7 @@ def view(catalog: Catalog, pair_id: int, lang: str | None = None) -> PairView:
         lang=lang,
         before=before,
         after=after,
-        span=span(*dates),
+        span=span(before_date, after_date),
         warnings=warnings,
         composed=captions.compose(before_text, after_text, lang),
         edited=edited.get(lang),

@@ -24,6 +24,16 @@ from photodesk.tui.screens.dialogs import ErrorDialog
 from photodesk.tui.widgets import preview  # noqa: F401
 
 STATE_FILE = "ui-state.json"  # in the archive: the last filter and photo, between runs
+# The filter as the user gave it; ids and date bounds are worked out again on load.
+REMEMBERED = (
+    "story_name",
+    "since_text",
+    "until_text",
+    "kind",
+    "status",
+    "missing_lang",
+    "unpaired",
+)
 
 
 class PhotodeskApp(App[None]):
@@ -58,12 +68,8 @@ class PhotodeskApp(App[None]):
             return browse.BrowseFilter()
 
     def save_state(self) -> None:
-        self.state["filter"] = {
-            k: v
-            for k, v in asdict(self.filter).items()
-            if k in ("story_name", "since_text", "until_text", "kind", "status")
-            or k in ("missing_lang", "unpaired")
-        }
+        saved = asdict(self.filter)
+        self.state["filter"] = {k: saved[k] for k in REMEMBERED}
         with contextlib.suppress(OSError):  # remembering is a comfort, never a reason to fail
             write_atomic(self.archive.root / STATE_FILE, json.dumps(self.state).encode())
 

@@ -50,7 +50,7 @@ class BrowseScreen(Screen[None]):
         with Horizontal(id="main"):
             yield PhotoTable(lambda: self.desk.catalog, id="photos")
             with Vertical(id="side"):
-                yield Preview(self.desk.archive.root, id="preview")
+                yield Preview(self.desk.archive, id="preview")
         yield Static(id="empty", markup=False)
         yield Footer()
 

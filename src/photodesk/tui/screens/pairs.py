@@ -12,12 +12,11 @@ from textual.widgets import DataTable, Footer, Static, TextArea
 
 from photodesk import pairs
 from photodesk.catalog import pairs as pair_rows
-from photodesk.catalog import photos
 from photodesk.errors import PhotodeskError
 from photodesk.tui import actions
 from photodesk.tui.screens.dialogs import Confirm
 from photodesk.tui.text import plain
-from photodesk.tui.widgets.preview import image_widget
+from photodesk.tui.widgets.preview import image_widget, thumbnail
 
 if TYPE_CHECKING:
     from photodesk.tui.app import PhotodeskApp
@@ -54,13 +53,10 @@ class PairScreen(Screen[None]):
         title = f"Pair {view.id}" + (f" · {view.subject}" if view.subject else "")
         self.query_one("#pair-title", Static).update(plain(title, True))
         for name, side in (("before", view.before), ("after", view.after)):
-            thumb = self._thumb(side.photo_id)
-            self.query_one(f"#{name}-image").image = thumb  # type: ignore[attr-defined]
+            image = thumbnail(self.desk.archive, side.thumb_path)
+            self.query_one(f"#{name}-image").image = image  # type: ignore[attr-defined]
             text = Text(f"{name.title()}: ", style="bold")
-            shown = (photos.get(self.desk.catalog.db, side.photo_id, self.desk.lang) or {}).get(
-                "shown_place"
-            )
-            where = f" · {shown}" if shown else ""
+            where = f" · {side.shown_place}" if side.shown_place else ""
             text.append_text(plain(f"{side.file_name} · {side.date or 'undated'}{where}", True))
             self.query_one(f"#{name}-text", Static).update(text)
         span = Text("Span: ", style="bold")
@@ -70,11 +66,6 @@ class PairScreen(Screen[None]):
             span.append_text(plain(f"\n⚠ {warning}"))
         self.query_one("#pair-span", Static).update(span)
         self.query_one("#pair-caption", TextArea).text = view.caption or ""
-
-    def _thumb(self, photo_id: int) -> object:
-        row = photos.row(self.desk.catalog.db, photo_id) or {}
-        path = self.desk.archive.resolve(row["thumb_path"]) if row.get("thumb_path") else None
-        return path if path is not None and path.is_file() else None
 
     def action_save_pair_caption(self) -> None:
         text = self.query_one("#pair-caption", TextArea).text

@@ -120,7 +120,10 @@ class PhotoTable(DataTable[Text]):
         return self.rows_shown[self.cursor_row]
 
     def neighbour(self, step: int) -> dict[str, Any] | None:
-        """The photo `step` rows from the cursor, paging in more rows if needed."""
+        """Move the cursor `step` rows and return that photo (None past the window's ends).
+
+        Moving near an end of the window reads the next page, as any cursor move does.
+        """
         target = self.cursor_row + step
         if 0 <= target < len(self.rows_shown):
             self.move_cursor(row=target, animate=False)

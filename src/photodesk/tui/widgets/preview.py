@@ -13,6 +13,7 @@ from textual.widget import Widget
 from textual.widgets import Static
 from textual_image.widget import HalfcellImage, Image
 
+from photodesk.config import Archive
 from photodesk.tui.text import plain
 
 # Kitty graphics or Sixel where the terminal has them, Unicode half-blocks
@@ -55,12 +56,18 @@ def describe(row: dict[str, Any] | None) -> Text:
     return out
 
 
+def thumbnail(archive: Archive, stored: str | None) -> Path | None:
+    """The thumbnail file of a photo, if it is there (thumbnails can be rebuilt)."""
+    path = archive.resolve(stored) if stored else None
+    return path if path is not None and path.is_file() else None
+
+
 class Preview(Vertical):
     """Thumbnail above, metadata below."""
 
-    def __init__(self, archive_root: Path, **kwargs: Any) -> None:
+    def __init__(self, archive: Archive, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self.archive_root = archive_root
+        self.archive = archive
 
     def compose(self) -> ComposeResult:
         yield image_widget(id="preview-image")
@@ -68,7 +75,5 @@ class Preview(Vertical):
 
     def show(self, row: dict[str, Any] | None) -> None:
         image = self.query_one("#preview-image")
-        thumb = (row or {}).get("thumb_path")
-        path = self.archive_root / thumb if thumb else None
-        image.image = path if path is not None and path.is_file() else None  # type: ignore[attr-defined]
+        image.image = thumbnail(self.archive, (row or {}).get("thumb_path"))  # type: ignore[attr-defined]
         self.query_one("#preview-meta", Static).update(describe(row))
