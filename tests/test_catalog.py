@@ -1,6 +1,7 @@
 """Opening, migrating and sharing the catalog."""
 
 import sqlite3
+import time
 
 import pytest
 
@@ -131,3 +132,35 @@ def test_a_killed_import_run_is_marked_interrupted_even_if_its_pid_is_reused(arc
             "running",
             "running",
         ]
+
+
+def test_interrupt_stops_a_running_query_from_another_thread(archive):
+    import threading
+
+    with Catalog.open(archive):
+        pass
+    outcome: dict[str, object] = {}
+    opened = threading.Event()
+
+    def endless() -> None:
+        reader = outcome["reader"] = Catalog.open_readonly(archive)  # this thread's own
+        opened.set()
+        try:
+            with reader:
+                reader.db.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                    "SELECT count(*) FROM n"
+                ).fetchall()
+        except CatalogError as exc:
+            outcome["error"] = str(exc)
+
+    worker = threading.Thread(target=endless)
+    worker.start()
+    opened.wait(10)
+    time.sleep(0.2)
+    reader = outcome["reader"]
+    reader.interrupt()
+    worker.join(timeout=10)
+    assert not worker.is_alive()
+    assert "interrupt" in outcome["error"]
+    reader.interrupt()  # closed by now: a no-op, not an error

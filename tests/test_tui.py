@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 
 import pytest
 from textual.widgets import DataTable, Input, Static, TextArea
@@ -112,6 +113,71 @@ def test_search_follows_the_typing(demo):
     assert set(seen["names"]) == FENCES and len(seen["names"]) == 2
     assert set(seen["ids"]) == {ids[name] for name in FENCES}
     assert "2 matches for 'fence'" in seen["status"]
+
+
+def test_a_burst_of_typing_searches_once_more_at_its_end(demo):
+    """The debounce: changes closer together than SEARCH_DELAY run one search after them."""
+    seen = {}
+
+    async def scenario(app, pilot):
+        screen = app.screen
+        ran = []
+        real = screen.run_search
+        screen.run_search = lambda text: (ran.append(text), real(text))
+        box = screen.query_one("#search", Input)
+        box.focus()
+        await pilot.pause(0.1)
+        for i in range(1, len("fence") + 1):  # one tick: a paste or key repeat
+            box.value = "fence"[:i]
+        await settle(app, pilot, delay=0.3)
+        seen["ran"] = ran
+        seen["names"] = shown_names(app)
+
+    drive(demo, scenario)
+    assert seen["ran"] == ["f", "fence"]  # the first change at once, the rest coalesced
+    assert set(seen["names"]) == FENCES
+
+
+def test_a_newer_search_interrupts_the_older_query(demo, monkeypatch):
+    """An older search's SQL is stopped, not waited for, and that is not an error."""
+    from photodesk.catalog import search
+    from photodesk.tui.screens.dialogs import ErrorDialog
+
+    real_ids = search.search_ids
+    stuck = []
+
+    def search_ids(db, text, f=None):
+        if text == "slow":  # seconds of SQL (bounded, so a broken interrupt fails, not hangs)
+            try:
+                db.execute(
+                    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n "
+                    "WHERE i < 20000000) SELECT count(*) FROM n"
+                ).fetchall()
+            except sqlite3.OperationalError as exc:
+                stuck.append(str(exc))
+                raise
+            stuck.append("finished")
+        return real_ids(db, text, f)
+
+    monkeypatch.setattr(search, "search_ids", search_ids)
+    seen = {}
+
+    async def scenario(app, pilot):
+        box = app.screen.query_one("#search", Input)
+        box.focus()
+        await pilot.pause(0.1)
+        box.value = "slow"
+        await pilot.pause(0.3)
+        box.value = "fence"
+        await settle(app, pilot, delay=0.3)
+        seen["names"] = shown_names(app)
+        seen["error_shown"] = isinstance(app.screen, ErrorDialog)
+        seen["running"] = [w.name for w in app.workers if w.is_running and w.name != "_loader"]
+
+    drive(demo, scenario)
+    assert stuck == ["interrupted"]
+    assert set(seen["names"]) == FENCES
+    assert not seen["error_shown"] and seen["running"] == []
 
 
 # -- 3. filter -------------------------------------------------------------------------

@@ -16,7 +16,7 @@ from __future__ import annotations
 import sqlite3
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 from sqlite_utils import Database
@@ -101,6 +101,15 @@ class Catalog:
 
     def close(self) -> None:
         self.db.close()
+
+    def interrupt(self) -> None:
+        """Stop the statement this connection is running; safe to call from another thread.
+
+        The interrupted statement raises (a CatalogError once the `with` block ends);
+        a connection that is idle or already closed is left as it is.
+        """
+        with suppress(sqlite3.ProgrammingError):  # closed: nothing to stop
+            self.db.conn.interrupt()
 
     def __enter__(self) -> Catalog:
         return self

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import json
 from collections.abc import Iterable
 from dataclasses import asdict, fields
@@ -79,6 +80,12 @@ class PhotodeskApp(App[None]):
         from photodesk.tui.screens.browse import BrowseScreen
 
         self.push_screen(BrowseScreen())
+
+    def on_ready(self) -> None:
+        # Everything built so far (Textual's widgets, styles, the first rows) lives
+        # as long as the app. Left to the collector, each full collection walks it
+        # all again and stalls a keystroke by 30 ms or more; frozen, it is skipped.
+        gc.freeze()
 
     def on_unmount(self) -> None:
         self.save_state()
