@@ -337,6 +337,22 @@ def from_columns(row: Mapping[str, Any]) -> TakenDate | None:
     )
 
 
+def iso_prefix(td: TakenDate) -> str | None:
+    """What IPTC's date created can honestly say: the day, month or year the span lies in.
+
+    "late July 2023" → "2023-07", "2023" → "2023", "24 July 2023 10:02" → "2023-07-24";
+    a span across two years → None (IPTC has no range).
+    """
+    s, e = td.start, td.end
+    if s.date() == e.date():
+        return s.strftime("%Y-%m-%d")
+    if (s.year, s.month) == (e.year, e.month):
+        return s.strftime("%Y-%m")
+    if s.year == e.year:
+        return f"{s.year:04}"
+    return None
+
+
 def phrase(td: TakenDate, lang: str = "en") -> str:
     """The date as a reader would write it in `lang`, without clock times.
 
