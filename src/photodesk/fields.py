@@ -44,6 +44,7 @@ class Field:
     help: str = ""
     search: str | None = None  # the search index column its text goes into
     choices: tuple[str, ...] = ()
+    iptc_name: str | None = None  # its name in the IPTC Photo Metadata Standard (exports)
 
     @property
     def xmp_prefix(self) -> str | None:
@@ -69,6 +70,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--headline",
         help="Headline: a few words.",
         search="headline",
+        iptc_name="Headline",
     ),
     Field(
         "title",
@@ -83,6 +85,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--title",
         help="Title (IPTC object name).",
         search="title",
+        iptc_name="Title",
     ),
     Field(
         "description",
@@ -97,6 +100,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--caption",
         help="The caption (IPTC description).",
         search="description",
+        iptc_name="Description",
     ),
     # Once per photo.
     Field(
@@ -112,6 +116,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--credit",
         help="Credit line.",
         search="credit",
+        iptc_name="Credit Line",
     ),
     Field(
         "creator",
@@ -126,6 +131,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--creator",
         help="Creator (by-line).",
         search="credit",
+        iptc_name="Creator",
     ),
     Field(
         "creator_title",
@@ -139,6 +145,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("creator_title",),
         cli="--creator-title",
         help="Creator's job title.",
+        iptc_name="Creator's Jobtitle",
     ),
     Field(
         "source",
@@ -152,6 +159,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("source",),
         cli="--source",
         help="Source.",
+        iptc_name="Source",
     ),
     # dc:rights is lang-alt in the spec but a single notice in practice.
     Field(
@@ -166,6 +174,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("copyright",),
         cli="--copyright",
         help="Copyright notice.",
+        iptc_name="Copyright Notice",
     ),
     Field(
         "job_id",
@@ -179,6 +188,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("job_id",),
         cli="--job-id",
         help="Job id (transmission reference).",
+        iptc_name="Job Id",
     ),
     Field(
         "instructions",
@@ -192,6 +202,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("instructions",),
         cli="--instructions",
         help="Special instructions.",
+        iptc_name="Instructions",
     ),
     Field(
         "caption_writer",
@@ -205,6 +216,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("caption_writer",),
         cli="--caption-writer",
         help="Caption writer.",
+        iptc_name="Description Writer",
     ),
     Field(
         "keywords",
@@ -220,6 +232,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--keywords",
         help="Comma-separated keywords (replaces the list; '' clears).",
         search="keywords",
+        iptc_name="Keywords",
     ),
     Field(
         "kind",
@@ -253,6 +266,7 @@ FIELDS: tuple[Field, ...] = (
         notes=("date", "date_text", "taken"),
         cli="--date",
         help='When taken: "2023-07-28", "late July 2023", "circa 2019"…',
+        iptc_name="Date Created",
     ),
     Field(
         "created_place",
@@ -265,6 +279,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--created",
         help="Place where the camera stood.",
         search="places",
+        iptc_name="Location Created",
     ),
     Field(
         "shown_place",
@@ -277,6 +292,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--shown",
         help="Place the frame shows.",
         search="places",
+        iptc_name="Location Shown",
     ),
     # Parts of a named place (IPTC location hierarchy), kept in the gazetteer.
     Field(
@@ -291,6 +307,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--sublocation",
         help="Sublocation (a building, a bridge).",
         search="places",
+        iptc_name="Sublocation",
     ),
     Field(
         "city",
@@ -304,6 +321,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--city",
         help="City.",
         search="places",
+        iptc_name="City",
     ),
     Field(
         "province",
@@ -317,6 +335,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--province",
         help="Province or state.",
         search="places",
+        iptc_name="Province/State",
     ),
     Field(
         "country",
@@ -330,6 +349,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--country",
         help="Country name.",
         search="places",
+        iptc_name="Country",
     ),
     Field(
         "country_code",
@@ -342,6 +362,7 @@ FIELDS: tuple[Field, ...] = (
         xmp_kind="simple",
         cli="--code",
         help="ISO 3166 country code (CN, KP).",
+        iptc_name="Country Code",
     ),
 )
 
