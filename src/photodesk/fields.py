@@ -25,6 +25,9 @@ XMP_NAMESPACES = {
     "photoshop": "http://ns.adobe.com/photoshop/1.0/",
     "Iptc4xmpCore": "http://iptc.org/std/Iptc4xmpCore/1.0/xmlns/",
     "Iptc4xmpExt": "http://iptc.org/std/Iptc4xmpExt/2008-02-29/",
+    # photodesk's own: the desk's date as it knows it (start, end, phrase), which IPTC's
+    # date created cannot say; a host that is reserved never to exist, so no one else's.
+    "photodesk": "http://ns.photodesk.invalid/xmp/1.0/",
 }
 
 
@@ -44,6 +47,8 @@ class Field:
     help: str = ""
     search: str | None = None  # the search index column its text goes into
     choices: tuple[str, ...] = ()
+    # A place part's member in the Iptc4xmpExt location structure (Location Created/Shown).
+    xmp_location: str | None = None
     iptc_name: str | None = None  # its name in the IPTC Photo Metadata Standard (exports)
 
     @property
@@ -308,6 +313,7 @@ FIELDS: tuple[Field, ...] = (
         help="Sublocation (a building, a bridge).",
         search="places",
         iptc_name="Sublocation",
+        xmp_location="Sublocation",
     ),
     Field(
         "city",
@@ -322,6 +328,7 @@ FIELDS: tuple[Field, ...] = (
         help="City.",
         search="places",
         iptc_name="City",
+        xmp_location="City",
     ),
     Field(
         "province",
@@ -336,6 +343,7 @@ FIELDS: tuple[Field, ...] = (
         help="Province or state.",
         search="places",
         iptc_name="Province/State",
+        xmp_location="ProvinceState",
     ),
     Field(
         "country",
@@ -350,6 +358,7 @@ FIELDS: tuple[Field, ...] = (
         help="Country name.",
         search="places",
         iptc_name="Country",
+        xmp_location="CountryName",
     ),
     Field(
         "country_code",
@@ -363,6 +372,7 @@ FIELDS: tuple[Field, ...] = (
         cli="--code",
         help="ISO 3166 country code (CN, KP).",
         iptc_name="Country Code",
+        xmp_location="CountryCode",
     ),
 )
 

@@ -142,6 +142,8 @@ def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "e
         "fields": meta.fields,
         "keywords": meta.keywords,
         "place": meta.place,
+        "places": meta.places,
+        "taken": meta.taken,
         "phash": phash,
     }
     return Facts(family=family, record=record, thumbnail=thumb)

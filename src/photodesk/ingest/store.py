@@ -18,11 +18,11 @@ from typing import Any
 from photodesk.catalog import Catalog, photos, places, search, stories
 from photodesk.catalog import imports as runs
 from photodesk.catalog.tx import write
-from photodesk.dates import DateParseError, exif_date, parse_date
+from photodesk.dates import DateParseError, TakenDate, exif_date, parse_date
 from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
 from photodesk.ingest.notes import NoteRow, Notes
 from photodesk.ingest.worker import Inspected
-from photodesk.text import display_path
+from photodesk.text import display_path, without_controls
 
 # Fields the notes may set on a photo only when it is new to the catalog.
 _ONLY_WHEN_NEW = tuple(f.name for f in where(type="choice"))
@@ -136,12 +136,17 @@ class Store:
             photo_id = photos.sha_exists(self.db, result.sha256 or "")
             added = False
             if photo_id is None and result.status == "new":
+                rec = result.record
+                located = rec.get("places") or {}
                 photo_id, added = photos.add(
                     self.db,
-                    self._row(result.record),
-                    result.record["captions"],
-                    result.record["place"],
+                    self._row(rec),
+                    rec["captions"],
+                    # The legacy IPTC location says less than a Location Shown structure.
+                    None if located.get("shown_place") else rec["place"],
                 )
+                if added and located:
+                    photos.update(self.db, photo_id, self._located(located))
             if photo_id is not None:
                 runs.remember_file(
                     self.db,
@@ -171,6 +176,17 @@ class Store:
         row["import_run_id"] = self.summary.run_id
         row["imported_at"] = _now()
         return row | _taken_from_metadata(rec)
+
+    def _located(self, located: dict[str, dict[str, str]]) -> dict[str, int]:
+        """Location Created/Shown as the gazetteer's places, found by name or added."""
+        out = {}
+        for name in _PLACE_REFS:
+            found = {k: without_controls(v).strip() for k, v in located.get(name, {}).items()}
+            parts = {k: v for k, v in found.items() if v and k != "name"}
+            place_name = found.get("name") or places.name_for(parts)
+            if place_name:
+                out[f"{name}_id"], _ = places.find_or_create(self.db, place_name, **parts)
+        return out
 
     def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
         self.summary.photo_ids.append(photo_id)
@@ -232,21 +248,40 @@ class Store:
         return taken.columns("caption")
 
 
+def _desk_date(columns: dict[str, str]) -> TakenDate | None:
+    """The date photodesk wrote in its own XMP namespace, if it is whole and sound."""
+    try:
+        return TakenDate(
+            start=datetime.fromisoformat(columns["taken_start"]),
+            end=datetime.fromisoformat(columns["taken_end"]),
+            precision=columns["taken_precision"],
+            text=without_controls(columns.get("taken_text") or "").strip(),
+            offset=columns.get("taken_offset") or None,
+        )
+    except (KeyError, ValueError, TypeError):  # another tool's edit, or a damaged packet
+        return None
+
+
 def _taken_from_metadata(rec: dict[str, Any]) -> dict[str, Any]:
-    """The camera's date, else the date the file's IPTC/XMP says it was created."""
+    """The camera's date, else the desk's own (a copy it exported), else IPTC/XMP's."""
     taken = (
         exif_date(rec["exif_taken"], rec["exif_offset"], rec["exif_subsec"])
         if rec["exif_taken"]
         else None
     )
-    source = "exif"
-    if taken is None and rec.get("date_created"):
+    if taken is not None:
+        return taken.columns("exif")
+    created = None
+    if rec.get("date_created"):
         try:
-            taken = parse_date(_iso_from_iptc(rec["date_created"]))
-            source = "metadata"
+            created = parse_date(_iso_from_iptc(rec["date_created"]))
         except DateParseError:
-            taken = None
-    return taken.columns(source) if taken is not None else {}
+            created = None
+    desk = _desk_date(rec["taken"]) if rec.get("taken") else None
+    # A tool that changed the date created left our phrase behind: the newer date wins.
+    if desk is not None and (created is None or desk.overlaps(created.start, created.end)):
+        return desk.columns("metadata")
+    return created.columns("metadata") if created is not None else {}
 
 
 def _iso_from_iptc(value: str) -> str:

@@ -12,12 +12,14 @@ from pathlib import Path
 
 from PIL import Image
 
-from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, PLACE_PARTS
+from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, PLACE_PARTS, where
 from photodesk.metadata.exif import ExifFacts, read_exif
 from photodesk.metadata.iptc import read_iptc
 from photodesk.metadata.xmp import find_packet, parse_xmp
 
 __all__ = ["ExifFacts", "Metadata", "find_sidecar", "read_metadata"]
+
+_PLACE_REFS = tuple(f.name for f in where(type="place"))
 
 
 @dataclass
@@ -27,7 +29,10 @@ class Metadata:
     fields: dict[str, str] = field(default_factory=dict)  # PER_PHOTO_TEXT fields
     keywords: list[str] = field(default_factory=list)
     place: dict[str, str] = field(default_factory=dict)  # IPTC location as written
+    # Location Created/Shown structures: place field → {"name": …, place part: …}.
+    places: dict[str, dict[str, str]] = field(default_factory=dict)
     date_created: str | None = None
+    taken: dict[str, str] = field(default_factory=dict)  # photodesk's own date: taken_* columns
 
 
 def find_sidecar(path: Path) -> Path | None:
@@ -66,9 +71,14 @@ def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
         if value is None:
             continue
         langs = value if isinstance(value, dict) else {"x-default": value}
+        # Named languages first: x-default usually repeats one of them, and filing that
+        # text under the archive's language would put a Korean caption under "en".
+        named = {k: str(v) for k, v in langs.items() if k not in ("x-default", "", None)}
+        for lang, text in named.items():
+            meta.captions.setdefault(lang, {}).setdefault(name, text)
         for lang, text in langs.items():
-            key = default_lang if lang in ("x-default", "", None) else lang
-            meta.captions.setdefault(key, {}).setdefault(name, str(text))
+            if lang in ("x-default", "", None) and str(text) not in named.values():
+                meta.captions.setdefault(default_lang, {}).setdefault(name, str(text))
     for name in PER_PHOTO_TEXT:
         if found.get(name) and name not in meta.fields:
             meta.fields[name] = str(found[name])
@@ -80,6 +90,13 @@ def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
             meta.place[name] = str(found[name])
     if found.get("date") and not meta.date_created:
         meta.date_created = str(found["date"])
+    for name in _PLACE_REFS:
+        location = found.get(name)
+        if isinstance(location, dict) and location and name not in meta.places:
+            meta.places[name] = {str(k): str(v) for k, v in location.items()}
+    taken = found.get("taken")
+    if isinstance(taken, dict) and taken and not meta.taken:
+        meta.taken = {str(k): str(v) for k, v in taken.items()}
 
 
 def read_metadata(

@@ -6,7 +6,8 @@ import logging
 import re
 import xml.etree.ElementTree as ET
 
-from photodesk.fields import FIELDS, XMP_NAMESPACES, Field
+from photodesk.dates import DATE_COLUMNS
+from photodesk.fields import FIELDS, XMP_NAMESPACES, Field, where
 
 log = logging.getLogger(__name__)
 
@@ -19,10 +20,22 @@ NS = {
 _RDF = "{{{}}}".format(NS["rdf"])
 _XML_LANG = "{{{}}}lang".format(NS["xml"])
 
-# Text-valued fields the readers take from XMP (structures such as Location
-# Shown are written by photodesk, not read). A lang-alt of a per-language field
-# becomes {lang: text}; a per-photo lang-alt (dc:rights) reads like a list.
+# Text-valued fields the readers take from XMP. A lang-alt of a per-language
+# field becomes {lang: text}; a per-photo lang-alt (dc:rights) reads like a list.
 _READ = tuple(f for f in FIELDS if f.xmp and f.xmp_kind != "struct")
+# Location Created/Shown: a structure of the place's name and its parts.
+_STRUCTS = tuple(f for f in FIELDS if f.xmp and f.xmp_kind == "struct")
+_LOCATION_PARTS = where(scope="place", has="xmp_location")
+_EXT = "{{{}}}".format(NS["Iptc4xmpExt"])
+DESK_PREFIX = "photodesk"
+# The desk's date as properties of its namespace: taken_start → photodesk:takenStart. Where
+# the date came from is not carried: whoever imports the file knows it came from metadata.
+DESK_DATE = {
+    column: "taken" + column.removeprefix("taken_").capitalize()
+    for column in DATE_COLUMNS
+    if column != "taken_source"
+}
+_DESK = f"{{{NS[DESK_PREFIX]}}}"
 _SIMPLE = tuple(f for f in _READ if f.xmp_kind == "simple")
 _LANG_ALT = tuple(f for f in _READ if f.xmp_kind == "lang-alt" and f.scope == "language")
 _MULTI = tuple(f for f in _READ if f not in _SIMPLE and f not in _LANG_ALT)
@@ -58,6 +71,36 @@ def _items(element: ET.Element) -> list[ET.Element]:
 
 def _clean(text: str | None) -> str:
     return (text or "").replace("\x00", "").strip()
+
+
+def _property(desc: ET.Element, qname: str) -> str:
+    """A simple property written as an attribute or an element, or the x-default of a lang-alt."""
+    value = desc.get(qname)
+    if value is None:
+        el = desc.find(qname)
+        if el is not None:
+            items = _items(el)
+            value = next(
+                (li.text for li in items if li.get(_XML_LANG) == "x-default"), items[0].text
+            )
+    return _clean(value)
+
+
+def _location(element: ET.Element) -> dict[str, str]:
+    """The first location of a Location Created/Shown bag: {"name": …, part field: …}."""
+    items = _items(element)
+    if not items:
+        return {}
+    holder = items[0]
+    # exiv2 writes members as attributes of the rdf:li, or (when one is a lang-alt)
+    # in an rdf:Description inside it; other tools use rdf:parseType="Resource".
+    nested = holder.find(_RDF + "Description")
+    if nested is not None:
+        holder = nested
+    found = {"name": _property(holder, _EXT + "LocationName")}
+    for part in _LOCATION_PARTS:
+        found[part.name] = _property(holder, _EXT + (part.xmp_location or ""))
+    return {k: v for k, v in found.items() if v}
 
 
 def parse_xmp(packet: bytes | str) -> dict[str, object]:
@@ -98,4 +141,15 @@ def parse_xmp(packet: bytes | str) -> dict[str, object]:
             values = [_clean(li.text) for li in _items(el) if _clean(li.text)]
             if values:
                 out[f.name] = values if f.type == "list" else "; ".join(values)
+        for f in _STRUCTS:
+            el = desc.find(_q(f))
+            if el is not None and f.name not in out and (location := _location(el)):
+                out[f.name] = location
+        taken = {
+            column: value
+            for column, prop in DESK_DATE.items()
+            if (value := _property(desc, _DESK + prop))
+        }
+        if taken and "taken" not in out:
+            out["taken"] = taken
     return out
