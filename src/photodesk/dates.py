@@ -353,6 +353,28 @@ def iso_prefix(td: TakenDate) -> str | None:
     return None
 
 
+def enclosing(dates: list[TakenDate]) -> TakenDate:
+    """The tightest date a desk would write that covers them all.
+
+    24 and 27 July 2023 → "late July 2023"; 3 and 27 July → "July 2023";
+    July and September 2019 → "2019"; 2019 and 2023 → "2019–2023".
+    """
+    if not dates:
+        raise ValueError("no dates to enclose")
+    s, e = min(d.start for d in dates), max(d.end for d in dates)
+    month = f"{_MONTH_NAMES[s.month - 1]} {s.year}"
+    if s.date() == e.date():
+        return parse_date(f"{s.day} {month}")
+    if (s.year, s.month) == (e.year, e.month):
+        for part, (first, last) in _PARTS.items():
+            if first <= s.day and e.day <= (last or 31):
+                return parse_date(f"{part} {month}")
+        return parse_date(month)
+    if s.year == e.year:
+        return parse_date(str(s.year))
+    return parse_date(f"{s.year}–{e.year}")
+
+
 def phrase(td: TakenDate, lang: str = "en") -> str:
     """The date as a reader would write it in `lang`, without clock times.
 

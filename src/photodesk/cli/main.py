@@ -18,6 +18,7 @@ from photodesk.cli import (
     pairs,
     places,
     search,
+    sheets,
     stories,
 )
 from photodesk.cli.archive import open_catalog
@@ -71,3 +72,4 @@ for command in (
     export.export_group,
 ):
     main.add_command(command)
+export.export_group.add_command(sheets.sheet_command)

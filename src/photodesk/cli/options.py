@@ -90,3 +90,15 @@ class _Kilometres(click.ParamType):
 
 
 KILOMETRES = _Kilometres()
+
+
+def selection_options(f: F) -> F:
+    """--story, --ids and --search: which photos an export is for (exactly one of them)."""
+    f = click.option("--search", "query", metavar="QUERY", help="The photos matching a search.")(f)
+    f = click.option(
+        "--ids",
+        callback=lambda _c, _p, v: None if v is None else id_list(v),
+        metavar="IDS",
+        help="Photo ids, in this order: 3,4,9 or 3-6,9.",
+    )(f)
+    return click.option("--story", metavar="NAME", help="A story's photos, in its order.")(f)

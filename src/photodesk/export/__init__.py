@@ -1,5 +1,77 @@
 """What leaves the desk: caption sheets, publish copies and XMP sidecars.
 
-`entries` reads the photos once from the catalog; `selection` says which;
-the writers below them never see the catalog.
+`entries` reads the photos once from the catalog, `selection` says which,
+`sheet` lays out a caption sheet; each sheet format is a module of its own
+with a `write(sheet, out, options)` function, and FORMATS below is the one
+list of them that the CLI and the terminal UI offer. A format's module is
+imported only when it is used (the PDF one brings WeasyPrint).
 """
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from photodesk.files import write_atomic
+from photodesk.text import display_path
+
+if TYPE_CHECKING:
+    from photodesk.export.sheet import CaptionSheet
+
+
+@dataclass(frozen=True)
+class SheetOptions:
+    excel: bool = False  # CSV: a byte-order mark, so Excel reads the file as UTF-8
+    thumbs_folder: bool = False  # HTML: thumbnails in a folder beside the page, not inlined
+
+
+@dataclass(frozen=True)
+class SheetFormat:
+    name: str
+    label: str
+    suffix: str
+    module: str
+
+    def writer(self) -> Callable[[CaptionSheet, Path, SheetOptions], None]:
+        module = importlib.import_module(f"photodesk.export.{self.module}")
+        return module.write  # type: ignore[no-any-return,unused-ignore]
+
+
+FORMATS: dict[str, SheetFormat] = {
+    f.name: f
+    for f in (
+        SheetFormat("csv", "CSV spreadsheet (IPTC names)", ".csv", "csv"),
+        SheetFormat("md", "Markdown for the web desk", ".md", "md"),
+        SheetFormat("json", "JSON with every field", ".json", "json"),
+        SheetFormat("html", "HTML contact sheet (printable)", ".html", "html"),
+        SheetFormat("pdf", "PDF contact sheet", ".pdf", "pdf"),
+    )
+}
+
+
+def write_sheet(
+    sheet: CaptionSheet, fmt: str, out: Path, options: SheetOptions | None = None
+) -> None:
+    """Write `sheet` as format `fmt` to `out` (created or replaced whole, never half-written)."""
+    FORMATS[fmt].writer()(sheet, out, options or SheetOptions())
+
+
+def save(out: Path, data: bytes) -> None:
+    """Write an export whole, with the permissions the user's umask gives new files.
+
+    The folder must exist: a mistyped path is an error, not a new tree of folders.
+    """
+    from photodesk.export.selection import ExportError
+
+    if not out.parent.is_dir():
+        raise ExportError(f"no folder {display_path(str(out.parent))} to write {out.name} into")
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        write_atomic(out, data, mode=0o666 & ~umask)
+    except OSError as exc:
+        raise ExportError(f"cannot write {display_path(str(out))}: {exc.strerror or exc}") from exc
