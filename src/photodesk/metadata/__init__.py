@@ -76,9 +76,9 @@ def _merge(meta: Metadata, found: dict[str, object], default_lang: str) -> None:
         named = {k: str(v) for k, v in langs.items() if k not in ("x-default", "", None)}
         for lang, text in named.items():
             meta.captions.setdefault(lang, {}).setdefault(name, text)
-        for lang, text in langs.items():
-            if lang in ("x-default", "", None) and str(text) not in named.values():
-                meta.captions.setdefault(default_lang, {}).setdefault(name, str(text))
+        for lang, unnamed in langs.items():
+            if lang in ("x-default", "", None) and str(unnamed) not in named.values():
+                meta.captions.setdefault(default_lang, {}).setdefault(name, str(unnamed))
     for name in PER_PHOTO_TEXT:
         if found.get(name) and name not in meta.fields:
             meta.fields[name] = str(found[name])
