@@ -22,6 +22,7 @@ import hashlib
 import io
 import json
 import os
+import re
 import string
 import unicodedata
 from collections import Counter
@@ -69,6 +70,8 @@ NAME_BYTES = 120
 _UNSAFE = set('/\\:*?"<>|')  # separators here or on Windows, and what Windows refuses
 _LEADING = ".-_=+@ "  # hidden files, options to a shell, formulas to a spreadsheet
 _RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
+_DOTS = re.compile(r"\.{2,}")
+_DASHES = re.compile(r"[-.]*-[-.]*")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -165,9 +168,8 @@ def safe_name(text: str, fallback: str) -> str:
             continue
         ok = (ch.isalnum() or ch in "-_.()") and ch not in _UNSAFE
         out.append(ch if ok else "-")
-    name = "".join(out)
-    while "--" in name or ".." in name:
-        name = name.replace("--", "-").replace("..", ".")
+    # No "..", and a dot beside a dash is debris of a path ("/../" became "-..-"): one dash.
+    name = _DASHES.sub("-", _DOTS.sub(".", "".join(out)))
     name = name.lstrip(_LEADING).rstrip(".- ")
     while len(name.encode("utf-8")) > NAME_BYTES:
         name = name[:-1].rstrip(".- ")
