@@ -14,7 +14,7 @@ from photodesk.catalog import pairs as pair_rows
 from photodesk.config import Archive
 from photodesk.tui import actions
 from photodesk.tui.app import STATE_FILE
-from tui_fixtures import cell_texts, demo_archive, drive, ids_by_name, settle
+from tui_fixtures import STORY, cell_texts, demo_archive, drive, ids_by_name, settle
 
 FENCES = {"fence_2019_single.jpg", "quanhe_07_double_fence.jpg"}
 MARKUP = "[bold red]x[/]"
@@ -455,6 +455,62 @@ def test_import_a_folder_from_the_ui(tmp_path):
     assert all(archive.resolve(r["original_path"]).is_file() for r in rows)
 
 
+def test_export_a_caption_sheet_from_the_ui(demo, tmp_path):
+    from textual.widgets import Select
+
+    from photodesk.tui.screens.exporter import ExportScreen
+
+    out = tmp_path / "story.csv"
+    seen = {}
+
+    async def scenario(app, pilot):
+        await pilot.press("x")
+        screen = app.screen
+        assert isinstance(screen, ExportScreen)
+        what = screen.query_one("#what", Select)
+        story = next(i for i, c in enumerate(screen.choices) if c.story == STORY)
+        what.value = story
+        screen.query_one("#format", Select).value = "csv"
+        await pilot.pause()
+        assert screen.query_one("#out", Input).value.endswith(".csv")  # the suffix follows
+        screen.query_one("#out", Input).value = str(out)
+        await pilot.click("#start")
+        await settle(app, pilot)
+        seen["outcome"] = text_of(app, "#outcome")
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["closed"] = not isinstance(app.screen, ExportScreen)
+
+    drive(demo, scenario)
+    assert seen["outcome"].startswith(f"wrote {out}: 10 items in en")
+    assert seen["closed"]
+    rows = out.read_text(encoding="utf-8").splitlines()
+    assert rows[0].startswith("No.,Kind,File Name,Headline,Description")
+    assert len(rows) == 11
+
+
+def test_a_failed_export_says_why_and_keeps_the_dialog(demo, tmp_path):
+    from textual.widgets import Select
+
+    from photodesk.tui.screens.exporter import ExportScreen
+
+    seen = {}
+
+    async def scenario(app, pilot):
+        await pilot.press("x")
+        screen = app.screen
+        screen.query_one("#format", Select).value = "md"
+        screen.query_one("#out", Input).value = str(tmp_path / "missing" / "s.md")
+        await pilot.click("#start")
+        await settle(app, pilot)
+        seen["outcome"] = text_of(app, "#outcome")
+        seen["still_open"] = isinstance(app.screen, ExportScreen)
+
+    drive(demo, scenario)
+    assert seen["outcome"].startswith("export failed: no folder")
+    assert seen["still_open"] and not (tmp_path / "missing").exists()
+
+
 # -- 8. text is data ---------------------------------------------------------------------
 
 
@@ -492,11 +548,13 @@ def test_every_action_has_a_binding_id_and_a_method():
     from photodesk.tui.screens.browse import BrowseScreen
     from photodesk.tui.screens.dialogs import Confirm, ErrorDialog, FilterDialog
     from photodesk.tui.screens.editor import EditorScreen
+    from photodesk.tui.screens.exporter import ExportScreen
     from photodesk.tui.screens.help import HelpScreen
     from photodesk.tui.screens.importer import ImportScreen
     from photodesk.tui.screens.pairs import PairListScreen, PairScreen
 
     owners = {
+        "export": ExportScreen,
         "app": PhotodeskApp,
         "browse": BrowseScreen,
         "editor": EditorScreen,

@@ -56,7 +56,7 @@ def sheet_command(
         write_sheet(made, fmt, target, SheetOptions(excel=excel, thumbs_folder=thumbs_folder))
     click.echo(
         for_terminal(
-            f"wrote {display_path(str(target))}: {len(made.items)} items in {made.lang}",
+            f"wrote {display_path(str(target))}: {made.summary}",
             single_line=True,
         )
     )

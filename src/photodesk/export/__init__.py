@@ -20,6 +20,8 @@ from photodesk.files import write_atomic
 from photodesk.text import display_path
 
 if TYPE_CHECKING:
+    from photodesk.catalog import Catalog
+    from photodesk.export.selection import Selection
     from photodesk.export.sheet import CaptionSheet
 
 
@@ -49,6 +51,47 @@ FORMATS: dict[str, SheetFormat] = {
         SheetFormat("json", "JSON with every field", ".json", "json"),
         SheetFormat("html", "HTML contact sheet (printable)", ".html", "html"),
         SheetFormat("pdf", "PDF contact sheet", ".pdf", "pdf"),
+    )
+}
+
+
+# Progress: (photos done, photos in all, what is happening); cancel: asked between photos.
+Progress = Callable[[int, int | None, str], None]
+Cancel = Callable[[], bool]
+
+
+@dataclass(frozen=True)
+class FileExport:
+    """An export that writes files for each photo into a folder (or beside the originals)."""
+
+    name: str
+    label: str
+    function: str  # in photodesk.export.jobs: (catalog, selection, out, lang, progress, cancel)
+
+    def runner(self) -> Callable[..., list[str]]:
+        module = importlib.import_module("photodesk.export.jobs")
+        return getattr(module, self.function)  # type: ignore[no-any-return]
+
+    def run(
+        self,
+        catalog: Catalog,
+        chosen: Selection,
+        out: Path | None,
+        lang: str | None,
+        progress: Progress | None = None,
+        cancel: Cancel | None = None,
+    ) -> list[str]:
+        """Run it; returns what the user should read (what was written, what was removed)."""
+        return self.runner()(catalog, chosen, out, lang, progress, cancel)
+
+
+FILE_EXPORTS: dict[str, FileExport] = {
+    f.name: f
+    for f in (
+        FileExport(
+            "photos", "Publish copies (JPEG, captions in, source protected)", "publish_copies"
+        ),
+        FileExport("xmp", "XMP sidecars", "sidecars"),
     )
 }
 

@@ -116,6 +116,11 @@ class CaptionSheet:
     job_id: str | None = None
     warnings: list[str] = field(default_factory=list)
 
+    @property
+    def summary(self) -> str:
+        n = len(self.items)
+        return f"{n} item{'' if n == 1 else 's'} in {self.lang}"
+
 
 def _place(place: Place | None) -> str | None:
     return place.describe() if place else None

@@ -306,6 +306,38 @@ class BrowseScreen(Screen[None]):
 
         self.app.push_screen(PairListScreen(), lambda _: self.reload())
 
+    def action_export(self) -> None:
+        from photodesk.tui.screens.exporter import Choice, ExportScreen
+
+        db, table = self.desk.catalog.db, self.table
+        choices = []
+        if table.selected:
+            choices.append(
+                Choice(
+                    f"the {len(table.selected)} selected photos", ids=tuple(sorted(table.selected))
+                )
+            )
+        if table.fixed and table.rows_shown:
+            shown = tuple(r["id"] for r in table.rows_shown)
+            choices.append(Choice(f"the {len(shown)} matches for {self.query_text!r}", ids=shown))
+        if self.desk.filter.story_name:
+            choices.append(
+                Choice(f"story: {self.desk.filter.story_name}", story=self.desk.filter.story_name)
+            )
+        if self.desk.filter != browse.BrowseFilter():
+            ids = tuple(browse.ids(db, browse.resolve(db, self.desk.filter)))
+            choices.append(Choice(f"the {len(ids)} photos of the filter", ids=ids))
+        if table.current is not None:
+            row = table.current
+            choices.append(Choice(f"this photo ({row['file_name']})", ids=(row["id"],)))
+        choices += [
+            Choice(f"story: {s['name']}", story=s["name"]) for s in stories.listing(db)[:50]
+        ]
+        if not choices:
+            self.notify("nothing to export yet: import some photos first", severity="warning")
+            return
+        self.app.push_screen(ExportScreen(choices))
+
     def action_import_folder(self) -> None:
         from photodesk.tui.screens.importer import ImportScreen
 
