@@ -489,6 +489,36 @@ def test_export_a_caption_sheet_from_the_ui(demo, tmp_path):
     assert len(rows) == 11
 
 
+def test_publish_copies_from_the_ui(demo, tmp_path):
+    from textual.widgets import Select
+
+    from photodesk.export.publish import MANIFEST_JSON
+
+    out = tmp_path / "publish"
+    seen = {}
+
+    async def scenario(app, pilot):
+        await pilot.press("x")
+        screen = app.screen
+        story = next(i for i, c in enumerate(screen.choices) if c.story == STORY)
+        screen.query_one("#what", Select).value = story
+        screen.query_one("#format", Select).value = "photos"
+        await pilot.pause()
+        screen.query_one("#out", Input).value = str(out)
+        await pilot.click("#start")
+        await settle(app, pilot)
+        seen["outcome"] = text_of(app, "#outcome")
+        seen["bar"] = screen.query_one("#progress").percentage
+
+    drive(demo, scenario)
+    assert seen["outcome"].startswith("wrote 10 copies to")
+    assert seen["bar"] == 1.0
+    copies = sorted(p.name for p in out.glob("*.jpg"))
+    assert len(copies) == 10
+    manifest = json.loads((out / MANIFEST_JSON).read_text(encoding="utf-8"))
+    assert manifest  # the manifest lists what was written
+
+
 def test_a_failed_export_says_why_and_keeps_the_dialog(demo, tmp_path):
     from textual.widgets import Select
 

@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from photodesk.files import write_atomic
 from photodesk.text import display_path
@@ -40,7 +40,7 @@ class SheetFormat:
 
     def writer(self) -> Callable[[CaptionSheet, Path, SheetOptions], None]:
         module = importlib.import_module(f"photodesk.export.{self.module}")
-        return module.write  # type: ignore[no-any-return,unused-ignore]
+        return cast(Callable[["CaptionSheet", Path, SheetOptions], None], module.write)
 
 
 FORMATS: dict[str, SheetFormat] = {
@@ -70,7 +70,7 @@ class FileExport:
 
     def runner(self) -> Callable[..., list[str]]:
         module = importlib.import_module("photodesk.export.jobs")
-        return getattr(module, self.function)  # type: ignore[no-any-return]
+        return cast(Callable[..., list[str]], getattr(module, self.function))
 
     def run(
         self,
