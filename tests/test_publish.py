@@ -119,6 +119,10 @@ def caption(run, photo_id: int, *args: str) -> None:
 
 @pytest.fixture
 def desk(run, tmp_path, archive) -> dict:
+    return build_desk(run, tmp_path, archive)
+
+
+def build_desk(run, tmp_path: Path, archive: Archive) -> dict:
     """The reference story in small: three partner photos, captions in en/ko/ja, two places."""
     src = tmp_path / "partner"
     for n in range(3):

@@ -259,7 +259,9 @@ def identifying(data: bytes, creator: str | None = None) -> list[str]:
     labels: list[str] = []
     try:
         # Latin-1 decodes any bytes; _text recovers UTF-8 where a value is compared.
-        exif = img.read_exif(encoding="latin-1")
+        # exiv2 derives EXIF from a sidecar's XMP (dc:creator as Artist): only XMP is in it.
+        sidecar = img.get_mime_type() == "application/rdf+xml"
+        exif = {} if sidecar else img.read_exif(encoding="latin-1")
         labels += _from_exif(exif, creators)
         labels += _from_xmp(img.read_xmp(encoding="latin-1"), creators)
         if img.read_comment(encoding="latin-1").strip("\x00 "):
