@@ -22,7 +22,7 @@ import pyexiv2
 import pytest
 from PIL import Image
 
-from imagegen import exif_block, jpeg_bytes, write
+from imagegen import exif_block, heic_bytes, jpeg_bytes, write
 from photodesk.catalog import Catalog
 from photodesk.config import Archive
 from photodesk.export import publish as publish_module
@@ -498,6 +498,18 @@ def test_a_missing_original_is_named_before_anything_is_written(desk, tmp_path):
     message = str(info.value)
     assert f"photo {desk['ids'][1]} (IMG_0002.JPG)" in message and "missing" in message
     assert not out.exists()
+
+
+def test_a_heic_original_becomes_a_jpeg_copy(run, tmp_path, archive, monkeypatch):
+    write(tmp_path / "in" / "IMG_5195.HEIC", heic_bytes((320, 240), seed=4))
+    run("import", str(tmp_path / "in"), "--story", "phone")
+    # Making the test file taught this process HEIC: forget it, as a fresh CLI process would be.
+    monkeypatch.setattr(Image, "ID", [i for i in Image.ID if i != "HEIF"])
+    monkeypatch.delitem(Image.OPEN, "HEIF")
+    publish_module._heif.cache_clear()
+    result = run_publish(archive, tmp_path / "out", story="phone")
+    with Image.open(tmp_path / "out" / result.files[0].file) as im:
+        assert (im.format, im.size) == ("JPEG", (320, 240))
 
 
 def test_bad_options_are_refused(desk, tmp_path):

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import functools
 import hashlib
 import io
 import json
@@ -293,8 +294,18 @@ def removed_from(data: bytes, creator: str | None) -> list[str]:
         return [UNREAD]  # nothing of it reaches the copy, whatever it was
 
 
+@functools.cache
+def _heif() -> None:
+    # Phones deliver HEIC; importing read them through the same plugin.
+    with contextlib.suppress(ImportError):
+        import pillow_heif
+
+        pillow_heif.register_heif_opener()
+
+
 def render(data: bytes, max_size: int, quality: int) -> tuple[bytes, int, int]:
     """New JPEG bytes from the original's pixels: upright, fitted, without any of its metadata."""
+    _heif()
     with Image.open(io.BytesIO(data)) as original:
         icc = original.info.get("icc_profile")
         image = ImageOps.exif_transpose(original)
