@@ -74,15 +74,18 @@ class ExportScreen(ModalScreen[Path | None]):
         kinds = [(f.label, f.name) for f in export.FORMATS.values()]
         kinds += [(f.label, f.name) for f in export.FILE_EXPORTS.values()]
         with Vertical(classes="dialog"):
-            yield Label("Export")
+            yield Label("Export what")
             yield Select(
                 [(plain(c.label, True), i) for i, c in enumerate(self.choices)],
                 value=0,
                 allow_blank=False,
                 id="what",
             )
+            yield Label("as")
             yield Select(kinds, value="html", allow_blank=False, id="format")
+            yield Label("caption language (sheets; copies and sidecars carry every language)")
             yield Input(self.desk.lang, placeholder="language of the captions", id="lang")
+            yield Label("to (a file for a sheet, a folder for copies and sidecars)")
             yield Input(id="out", placeholder="file or folder to write")
             yield ProgressBar(id="progress", show_eta=False)
             yield Static(id="outcome", markup=False)
