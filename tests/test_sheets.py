@@ -209,6 +209,14 @@ def test_hostile_text_is_inert_in_every_format(hostile, tmp_path):
         text = path.read_text(encoding="utf-8")
         assert "\x1b" not in text and "\x07" not in text, path
         assert "redred" not in text and "red" in text
+    pdftotext = shutil.which("pdftotext")
+    if _pdf_ready() and pdftotext:
+        write_sheet(made, "pdf", tmp_path / "s.pdf")
+        printed = subprocess.run(
+            [pdftotext, str(tmp_path / "s.pdf"), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        assert "<script>alert(1)</script>" in printed  # set as text, not run as markup
+        assert '=HYPERLINK("http://evil.example","click")' in "".join(printed.split("\n"))
 
 
 def test_formula_cells_are_defused():
