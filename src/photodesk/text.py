@@ -24,6 +24,15 @@ def for_terminal(text: str, single_line: bool = False) -> str:
     return _LINE_BREAKS.sub(_escape, text) if single_line else text
 
 
+def for_json(dumped: str) -> str:
+    """JSON text with C1 controls and bidi overrides escaped too (json escapes only C0).
+
+    Inside a JSON string `\\u202e` means the same character, so a reader gets
+    the data unchanged while a terminal showing the output is never steered.
+    """
+    return _CONTROL.sub(lambda m: f"\\u{ord(m.group()):04x}", dumped)
+
+
 def display_path(path: str) -> str:
     """A path as text: bytes that are not UTF-8 (names from old Windows zips) become escapes.
 

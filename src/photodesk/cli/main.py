@@ -7,6 +7,11 @@ or JSON. Commands live in modules by subject.
 
 from __future__ import annotations
 
+import errno
+import os
+import sys
+from typing import Any
+
 import click
 
 from photodesk.cli import (
@@ -23,9 +28,44 @@ from photodesk.cli import (
 )
 from photodesk.cli.archive import open_catalog
 from photodesk.config import ENV_VAR, Archive
+from photodesk.text import for_terminal
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]}, invoke_without_command=True)
+class _Desk(click.Group):
+    """The top command: every error message is made safe for the terminal in one place.
+
+    Messages quote what the user or a file gave (paths, file names, option
+    values); click would print them raw, escape sequences included.
+    """
+
+    def main(  # type: ignore[override]
+        self, args: Any = None, prog_name: str | None = None, *rest: Any, **extra: Any
+    ) -> Any:
+        if extra.get("standalone_mode", True) is False:
+            return super().main(args, prog_name, *rest, **extra)
+        extra["standalone_mode"] = False
+        try:
+            code = super().main(args, prog_name, *rest, **extra)
+        except click.ClickException as exc:
+            exc.message = for_terminal(exc.message)
+            exc.show()
+            sys.exit(exc.exit_code)
+        except click.Abort:
+            click.echo("Aborted!", err=True)
+            sys.exit(1)
+        except OSError as exc:
+            if exc.errno == errno.EPIPE:  # `photodesk list | head`: the reader has gone
+                sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - as click does
+                sys.exit(1)
+            raise
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+@click.group(
+    cls=_Desk,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    invoke_without_command=True,
+)
 @click.option(
     "--archive",
     "archive_dir",

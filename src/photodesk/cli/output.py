@@ -3,15 +3,28 @@
 from __future__ import annotations
 
 import json
+import math
 from typing import Any
 
 import click
 
-from photodesk.text import for_terminal
+from photodesk.text import for_json, for_terminal
+
+
+def _finite(value: Any) -> Any:
+    """NaN and infinities as null: JSON has no such numbers, and strict readers refuse them."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
 
 
 def emit_json(data: Any) -> None:
-    click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+    text = json.dumps(_finite(data), ensure_ascii=False, indent=2, default=str, allow_nan=False)
+    click.echo(for_json(text))
 
 
 def _date_label(p: dict[str, Any]) -> str:
