@@ -77,3 +77,23 @@ def test_json_listing_of_a_hostile_caption_is_inert(archive, run):
     result = run("show", str(photo), "--json")
     _inert(result.output)
     assert json.loads(result.output)["captions"]["en"]["description"] == f"x{BIDI}{C1}{OSC}y"
+
+
+def test_the_top_command_escapes_any_message_a_command_raises():
+    """The one handler: a message built from raw text anywhere below still arrives inert."""
+    import click
+
+    from photodesk.cli.main import _Desk
+
+    @click.group(cls=_Desk)
+    def top() -> None:
+        pass
+
+    @top.command()
+    @click.argument("name")
+    def fail(name: str) -> None:
+        raise click.ClickException(f"cannot read {name}")
+
+    result = CliRunner().invoke(top, ["fail", f"notes{OSC}{BIDI}.csv"])
+    assert result.exit_code == 1
+    assert result.output == "Error: cannot read notes\\x1b]0;pwned\\x07\\u202e.csv\n"
