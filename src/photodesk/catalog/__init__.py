@@ -13,8 +13,10 @@ never leave a `with Catalog.open(...)` block: they become one-line
 
 from __future__ import annotations
 
+import os
 import sqlite3
 import time
+import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -41,8 +43,42 @@ def _connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
+def _uri(path: Path, **params: str) -> str:
+    """A SQLite URI for a path: characters URIs give meaning to (?, #, %) are quoted."""
+    query = "&".join(f"{k}={v}" for k, v in params.items())
+    return f"file:{urllib.parse.quote(str(path))}?{query}"
+
+
+def writable(archive: Archive) -> bool:
+    """Whether the archive's folder and catalog can be written (read-only media cannot)."""
+    return os.access(archive.root, os.W_OK) and os.access(archive.db_path, os.W_OK)
+
+
+def _open_immutable(archive: Archive) -> Database:
+    """A catalog on read-only media, cleanly closed: read it as it is, creating no files.
+
+    immutable=1 tells SQLite the file cannot change, so it takes no locks and
+    makes no -wal or -shm beside it (which read-only media would refuse).
+    """
+    conn = sqlite3.connect(_uri(archive.db_path, mode="ro", immutable="1"), uri=True)
+    conn.execute("PRAGMA foreign_keys = ON")
+    db = Database(conn)
+    _check_not_newer(db)
+    if migrations.pending(db):
+        raise CatalogError(
+            f"the archive at {archive.root} is read-only and was made by an earlier photodesk; "
+            "copy it somewhere writable so it can be upgraded"
+        )
+    return db
+
+
+def describe_sqlite_error(exc: sqlite3.Error, path: Path, read_only: bool = False) -> str:
     text = str(exc)
+    if read_only and "readonly" in text:
+        return (
+            f"the archive at {path.parent} is on read-only media: it can be listed, shown, "
+            "searched and exported, not changed"
+        )
     if "locked" in text or "busy" in text:
         return f"the catalog {path} is in use by another photodesk; try again when it has finished"
     if "not a database" in text or "malformed" in text:
@@ -53,9 +89,10 @@ def describe_sqlite_error(exc: sqlite3.Error, path: Path) -> str:
 
 
 class Catalog:
-    def __init__(self, archive: Archive, db: Database):
+    def __init__(self, archive: Archive, db: Database, read_only: bool = False):
         self.archive = archive
         self.db = db
+        self.read_only = read_only  # on read-only media: opened immutable, nothing can be written
 
     @classmethod
     def open(cls, archive: Archive, create: bool = True) -> Catalog:
@@ -64,6 +101,11 @@ class Catalog:
                 f"no catalog at {archive.db_path}; import some photos first "
                 "(photodesk import PATH) or name the archive with --archive"
             )
+        if archive.db_path.exists() and not writable(archive):
+            try:
+                return cls(archive, _open_immutable(archive), read_only=True)
+            except sqlite3.Error as exc:
+                raise CatalogError(describe_sqlite_error(exc, archive.db_path)) from exc
         try:
             if create:
                 archive.ensure()
@@ -92,8 +134,9 @@ class Catalog:
         if not archive.db_path.exists():
             return None
         try:
+            params = {"mode": "ro"} if writable(archive) else {"mode": "ro", "immutable": "1"}
             conn = sqlite3.connect(
-                f"file:{archive.db_path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_MS / 1000
+                _uri(archive.db_path, **params), uri=True, timeout=BUSY_TIMEOUT_MS / 1000
             )
         except sqlite3.Error:
             return None
@@ -118,7 +161,9 @@ class Catalog:
         self.close()
         if isinstance(exc, sqlite3.Error):
             # e.g. another process held the catalog past the busy timeout
-            raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
+            raise CatalogError(
+                describe_sqlite_error(exc, self.archive.db_path, self.read_only)
+            ) from exc
 
     @contextmanager
     def guard(self) -> Iterator[Catalog]:
@@ -126,7 +171,9 @@ class Catalog:
         try:
             yield self
         except sqlite3.Error as exc:
-            raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
+            raise CatalogError(
+                describe_sqlite_error(exc, self.archive.db_path, self.read_only)
+            ) from exc
 
     @property
     def schema_version(self) -> int:
