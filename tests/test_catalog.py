@@ -164,3 +164,31 @@ def test_interrupt_stops_a_running_query_from_another_thread(archive):
     assert not worker.is_alive()
     assert "interrupt" in outcome["error"]
     reader.interrupt()  # closed by now: a no-op, not an error
+
+
+def _with_an_original(archive):
+    with Catalog.open(archive):
+        pass
+    holder = archive.originals / "ab"
+    holder.mkdir(parents=True)
+    (holder / ("ab" + "0" * 62 + ".jpg")).write_bytes(b"\xff\xd8\xff")
+
+
+def test_an_empty_catalog_beside_originals_is_refused_not_renewed(archive):
+    _with_an_original(archive)
+    archive.db_path.write_bytes(b"")  # emptied: by a failed copy, a full disk, a mistake
+    for path in archive.root.glob("catalog.db-*"):
+        path.unlink()
+    with pytest.raises(CatalogError, match="restore"):
+        Catalog.open(archive)
+    assert archive.db_path.stat().st_size == 0  # left as found, for the restore
+
+
+def test_a_missing_catalog_beside_originals_is_refused(archive):
+    _with_an_original(archive)
+    archive.db_path.unlink()
+    for path in archive.root.glob("catalog.db-*"):
+        path.unlink()
+    with pytest.raises(CatalogError, match="missing or empty"):
+        Catalog.open(archive, create=True)
+    assert not archive.db_path.exists()

@@ -20,6 +20,7 @@ import urllib.parse
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -106,10 +107,16 @@ class Catalog:
                 return cls(archive, _open_immutable(archive), read_only=True)
             except sqlite3.Error as exc:
                 raise CatalogError(describe_sqlite_error(exc, archive.db_path)) from exc
+        if not archive.db_path.exists():
+            _refuse_orphaned_files(archive)
         try:
             if create:
                 archive.ensure()
             db = Database(_connect(archive.db_path))
+            if not db.table_names():
+                # Empty (a 0-byte file, say): a new catalog here would orphan what the
+                # archive holds.
+                _refuse_orphaned_files(archive)
             _ensure_wal(db)
             _check_not_newer(db)
             if migrations.pending(db):
@@ -175,6 +182,21 @@ class Catalog:
                 describe_sqlite_error(exc, self.archive.db_path, self.read_only)
             ) from exc
 
+    def missing_files(self, photo: dict[str, Any]) -> list[str]:
+        """Which of a photo's files the archive should hold and does not: said, never guessed.
+
+        "original (expected at PATH)" or "thumbnail"; re-importing the same
+        bytes restores an original and rebuilds a thumbnail.
+        """
+        missing = []
+        stored = photo.get("original_path")
+        if stored and not self.archive.resolve(stored).is_file():
+            missing.append(f"original (expected at {self.archive.resolve(stored)})")
+        thumb = photo.get("thumb_path")
+        if thumb and not self.archive.resolve(thumb).is_file():
+            missing.append("thumbnail")
+        return missing
+
     @property
     def schema_version(self) -> int:
         return len(migrations.applied(self.db))
@@ -201,6 +223,23 @@ def _ensure_wal(db: Database) -> None:
             if "locked" not in str(exc) or time.monotonic() > deadline:
                 raise
             time.sleep(0.02)
+
+
+def _holds_files(folder: Path) -> bool:
+    """Whether a content-addressed folder (originals/, thumbs/) holds any file."""
+    if not folder.is_dir():
+        return False
+    return any(p.is_file() for sub in folder.iterdir() if sub.is_dir() for p in sub.iterdir())
+
+
+def _refuse_orphaned_files(archive: Archive) -> None:
+    """A missing or empty catalog beside originals or thumbnails is lost, not new."""
+    if _holds_files(archive.originals) or _holds_files(archive.thumbs):
+        raise CatalogError(
+            f"the archive at {archive.root} holds originals or thumbnails but its catalog "
+            f"{archive.db_path.name} is missing or empty; restore it from a backup "
+            "(photodesk restore) rather than starting a new catalog over them"
+        )
 
 
 def _check_not_newer(db: Database) -> None:

@@ -13,6 +13,8 @@ from photodesk.catalog import places
 from photodesk.catalog.sql import _column, _insert, _one, _rows, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.fields import PER_LANGUAGE, where
+from photodesk.files import source_path
+from photodesk.text import display_path
 
 _LISTS = tuple(f.name for f in where(type="list"))
 
@@ -169,9 +171,12 @@ def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
         "WHERE sp.photo_id = ? ORDER BY s.name",
         [photo_id],
     )
-    photo["source_paths"] = _column(
-        db, "SELECT path FROM source_files WHERE photo_id = ? ORDER BY path", [photo_id]
-    )
+    photo["source_paths"] = [
+        display_path(source_path(key))
+        for key in _column(
+            db, "SELECT path FROM source_files WHERE photo_id = ? ORDER BY path", [photo_id]
+        )
+    ]
     return photo
 
 

@@ -154,6 +154,8 @@ def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool)
     """Show everything the catalog knows about one photo."""
     with open_catalog(ctx) as catalog:
         photo = photo_rows.get(catalog.db, photo_id, lang or catalog.default_language)
+        if photo is not None:
+            photo["missing"] = catalog.missing_files(photo)
     if photo is None:
         raise click.ClickException(f"no photo with id {photo_id}")
     if as_json:

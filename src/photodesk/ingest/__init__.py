@@ -16,6 +16,7 @@ from pathlib import Path
 
 from photodesk.catalog import Catalog
 from photodesk.catalog import imports as runs
+from photodesk.files import source_key
 from photodesk.ingest import pool
 from photodesk.ingest.notes import Notes
 from photodesk.ingest.pool import CancelCheck, ImportProgress, ProgressCallback
@@ -108,7 +109,7 @@ def _checked(
         elif isinstance(found, str):
             store.problem(key, found)
         else:
-            known_id = runs.known_file(catalog.db, display_path(key), found.size, found.mtime_ns)
+            known_id = runs.known_file(catalog.db, source_key(key), found.size, found.mtime_ns)
             if known_id is None:
                 jobs.append(
                     Job(key, found.size, found.mtime_ns, catalog.archive, options.copy, store.lang)

@@ -20,6 +20,7 @@ from photodesk.catalog import imports as runs
 from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, TakenDate, exif_date, parse_date
 from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
+from photodesk.files import source_key
 from photodesk.ingest.notes import NoteRow, Notes
 from photodesk.ingest.worker import Inspected
 from photodesk.text import display_path, without_controls
@@ -150,7 +151,7 @@ class Store:
             if photo_id is not None:
                 runs.remember_file(
                     self.db,
-                    display_path(result.path),
+                    source_key(result.path),
                     result.size,
                     result.mtime_ns,
                     photo_id,

@@ -120,7 +120,8 @@ class BrowseScreen(Screen[None]):
         self._preview_timer = self.set_timer(PREVIEW_DELAY, lambda: self._preview(row))
 
     def _preview(self, row: dict[str, Any] | None) -> None:
-        self.query_one(Preview).show(row)
+        missing = self.desk.catalog.missing_files(row) if row else []
+        self.query_one(Preview).show(row, missing)
 
     # -- search --------------------------------------------------------------------
 

@@ -41,10 +41,14 @@ _SHOWN = (
 )
 
 
-def describe(row: dict[str, Any] | None) -> Text:
+def describe(row: dict[str, Any] | None, missing: list[str] | None = None) -> Text:
     if row is None:
         return Text("no photo")
     out = Text()
+    for what in missing or []:
+        out.append("Missing: ", style="bold red")
+        out.append_text(plain(what))
+        out.append(" — import the same file again to restore it\n")
     for key, label in _SHOWN:
         value = row.get(key)
         if value not in (None, ""):
@@ -73,7 +77,7 @@ class Preview(Vertical):
         yield image_widget(id="preview-image")
         yield Static(id="preview-meta", markup=False)
 
-    def show(self, row: dict[str, Any] | None) -> None:
+    def show(self, row: dict[str, Any] | None, missing: list[str] | None = None) -> None:
         image = self.query_one("#preview-image")
         image.image = thumbnail(self.archive, (row or {}).get("thumb_path"))  # type: ignore[attr-defined]
-        self.query_one("#preview-meta", Static).update(describe(row))
+        self.query_one("#preview-meta", Static).update(describe(row, missing))
