@@ -1,12 +1,22 @@
-"""Language tags for captions (BCP 47: en, ko, ja, zh-Hant…)."""
+"""Language tags for captions (BCP 47: en, ko, ja, zh-Hant…), and how many a photo holds."""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Iterable
+from dataclasses import dataclass, field
 
 from photodesk.errors import PhotodeskError
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
+# RFC 5646 §4.4.1: 35 characters hold every tag the registry can form; a longer
+# one is junk, and would only make messages and search documents long.
+MAX_TAG_LENGTH = 35
+# Caption languages one photo may hold. A desk writes two or three; the 24 official
+# EU languages fit with room to spare. Files that name more (a hostile or broken
+# XMP packet, a notes file) keep the first ones and report the rest, so no file can
+# flood the photo, its search documents or the archive's list of languages.
+MAX_PER_PHOTO = 32
 
 
 # Country codes typed for languages, common on a desk working in these three.
@@ -17,12 +27,19 @@ class LanguageError(PhotodeskError):
     pass
 
 
+def shown(tag: str) -> str:
+    """A tag as a message quotes it: controls escaped (repr) and never longer than a tag can be."""
+    if len(tag) > MAX_TAG_LENGTH + 5:
+        return repr(tag[:MAX_TAG_LENGTH]) + "…"
+    return repr(tag)
+
+
 def normalize_lang(tag: str) -> str:
     """A BCP 47 tag in its usual case: `ko`, `en-US`, `zh-Hant`."""
     tag = tag.strip().replace("_", "-")
-    if not _TAG.fullmatch(tag):
+    if len(tag) > MAX_TAG_LENGTH or not _TAG.fullmatch(tag):
         raise LanguageError(
-            f"{tag!r} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)"
+            f"{shown(tag)} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)"
         )
     first, *rest = tag.split("-")
     if first.lower() in _COUNTRY_NOT_LANGUAGE:
@@ -32,3 +49,45 @@ def normalize_lang(tag: str) -> str:
     for part in rest:
         fixed.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
     return "-".join(fixed)
+
+
+@dataclass
+class Screening:
+    """The caption languages a file names, sorted into those a photo takes and those it does not."""
+
+    kept: dict[str, str] = field(default_factory=dict)  # as the file spells it → normalized
+    invalid: list[str] = field(default_factory=list)  # not language tags, as the file spells them
+    over: list[str] = field(default_factory=list)  # tags past MAX_PER_PHOTO, normalized
+
+
+def screen(tags: Iterable[str], have: Collection[str] = (), first: str | None = None) -> Screening:
+    """Which of a file's caption languages a photo takes, judged as a user's --lang is.
+
+    `have` are the languages the photo holds already; they always fit. New
+    ones are taken in the file's order (`first`, the archive's language, before
+    the others) until the photo holds MAX_PER_PHOTO.
+    """
+    out = Screening()
+    held = set(have)
+    judged = []
+    for raw in dict.fromkeys(tags):
+        try:
+            judged.append((raw, normalize_lang(raw)))
+        except LanguageError:
+            out.invalid.append(raw)
+    judged.sort(key=lambda pair: pair[1] != first)  # stable: the rest keep the file's order
+    for raw, tag in judged:
+        if tag not in held and len(held) >= MAX_PER_PHOTO:
+            if tag not in out.over:
+                out.over.append(tag)
+            continue
+        held.add(tag)
+        out.kept[raw] = tag
+    return out
+
+
+def few(items: list[str], count: int = 3) -> str:
+    """The first few of a list and how many more, so a message stays one short line."""
+    head = ", ".join(items[:count])
+    rest = len(items) - count
+    return f"{head} and {rest:,} more" if rest > 0 else head

@@ -116,11 +116,23 @@ _PHOTO_TEXT = tuple(f for f in _SEARCHED if f.scope == "photo" and f.type == "te
 _LISTS = tuple(f for f in _SEARCHED if f.type == "list")
 _PLACES = tuple(f for f in _SEARCHED if f.type == "place")
 
-LANG_SLOTS = 64  # document id = photo_id * LANG_SLOTS + slot; slot 0 is "no caption"
+# A search document's id is photo_id * LANG_SLOTS + slot (slot 0: a photo with no
+# caption), so a search reads photo and language from the index alone. The
+# archive's first LANG_SLOTS - 1 caption languages each own a slot everywhere,
+# which makes --lang a test on the id. Later ones (search_langs numbers them on
+# past the slots) have none: in each photo they borrow a slot its own languages
+# leave free, and --lang then checks the document's language too. So however
+# many languages files bring, the archive never runs out; only one photo can
+# hold no more than LANG_SLOTS - 1, and imports stop far below that
+# (language.MAX_PER_PHOTO).
+LANG_SLOTS = 64
 
 
 def lang_slot(db: Database, lang: str) -> int:
-    """The slot of a caption language in search document ids, given one if it has none."""
+    """A caption language's number in the archive, given one if it has none.
+
+    Below LANG_SLOTS it is the language's slot in every photo's document ids.
+    """
     with write(db):
         return _lang_slot(db, lang) or 0
 
@@ -130,13 +142,45 @@ def _lang_slot(db: Database, lang: str, create: bool = True) -> int | None:
     if slot is not None or not create:
         return slot
     slot = _value(db, "SELECT coalesce(max(slot), 0) + 1 FROM search_langs")
-    if slot >= LANG_SLOTS:
-        raise SearchError(
-            f"this archive already holds captions in {LANG_SLOTS - 1} languages, the most "
-            "search can tell apart; check for mistyped language tags"
-        )
     _insert(db, "search_langs", {"slot": slot, "lang": lang})
     return int(slot)
+
+
+def _slots(db: Database, photo_id: int, langs: list[str]) -> dict[str, int]:
+    """Each caption language of one photo → its slot in the photo's document ids."""
+    numbers = {lang: _lang_slot(db, lang) or 0 for lang in langs}
+    slots = {lang: n for lang, n in numbers.items() if n < LANG_SLOTS}
+    late = sorted((lang for lang in langs if lang not in slots), key=numbers.__getitem__)
+    if late:
+        free = sorted(set(range(1, LANG_SLOTS)) - set(slots.values()), reverse=True)
+        if len(late) > len(free):
+            raise SearchError(
+                f"photo {photo_id} has captions in {len(langs)} languages; search tells at "
+                f"most {LANG_SLOTS - 1} apart in one photo"
+            )
+        slots |= dict(zip(late, free, strict=False))
+    return slots
+
+
+def _lang_condition(db: Database, lang: str) -> tuple[list[str], dict[str, Any]] | None:
+    """Conditions on search_docs_fts that keep one caption language; None if it has none."""
+    number = _lang_slot(db, lang, create=False)
+    if number is None:
+        return None
+    where: list[str] = []
+    params: dict[str, Any] = {}
+    if number < LANG_SLOTS:
+        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
+        params["slot"] = number
+    # A late language may borrow this slot in some photo: then the id alone can't tell.
+    if number >= LANG_SLOTS or _has_late_languages(db):
+        where.append("(SELECT lang FROM search_docs WHERE id = search_docs_fts.rowid) = :lang")
+        params["lang"] = lang
+    return where, params
+
+
+def _has_late_languages(db: Database) -> bool:
+    return bool(_value(db, "SELECT max(slot) >= ? FROM search_langs", [LANG_SLOTS]))
 
 
 def _shared_columns(db: Database, photo: dict[str, Any]) -> dict[str, str]:
@@ -168,14 +212,13 @@ def _documents(db: Database, photo: dict[str, Any]) -> list[dict[str, Any]]:
         f"SELECT lang, {', '.join(f.name for f in _CAPTION_TEXT)} FROM captions WHERE photo_id = ?",
         [photo_id],
     )
+    captions = [c for c in captions if any(v for k, v in c.items() if k != "lang")]
+    slots = _slots(db, photo_id, [c["lang"] for c in captions])
     docs = []
     for caption in captions:
         lang = caption.pop("lang")
-        if not any(caption.values()):
-            continue
         texts = {f.search or "": index_text(caption[f.name]) for f in _CAPTION_TEXT}
-        slot = _lang_slot(db, lang) or 0
-        docs.append(shared | texts | {"id": photo_id * LANG_SLOTS + slot, "lang": lang})
+        docs.append(shared | texts | {"id": photo_id * LANG_SLOTS + slots[lang], "lang": lang})
     return docs or [shared | {"id": photo_id * LANG_SLOTS, "lang": ""}]
 
 
@@ -270,11 +313,11 @@ def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[i
         "window": max(window, f.limit or 0),
     }
     if f.lang:
-        slot = _lang_slot(db, f.lang, create=False)
-        if slot is None:
+        kept = _lang_condition(db, f.lang)
+        if kept is None:
             return []
-        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
-        params["slot"] = slot
+        where.extend(kept[0])
+        params |= kept[1]
     photo_filters, photo_params = _conditions(f)
     params |= photo_params
     joins = ""
@@ -304,11 +347,11 @@ def all_ids(db: Database, text: str, f: PhotoFilter | None = None) -> list[int]:
     where = ["search_docs_fts MATCH :q"]
     params: dict[str, Any] = {"q": " ".join(terms)}
     if isinstance(f, SearchFilter) and f.lang:
-        slot = _lang_slot(db, f.lang, create=False)
-        if slot is None:
+        kept = _lang_condition(db, f.lang)
+        if kept is None:
             return []
-        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
-        params["slot"] = slot
+        where.extend(kept[0])
+        params |= kept[1]
     joins = ""
     if f is not None:
         photo_filters, photo_params = _conditions(f)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -34,22 +35,40 @@ def date_bound(value: str | None, end: bool, since: str | None = None) -> str | 
     return bound.isoformat(timespec="seconds")
 
 
+# One id or a range, in ASCII digits: int() takes other scripts' digits and
+# refuses some that str.isdigit() accepts (²), and 19 digits hold any SQLite id.
+_ID_PART = re.compile(r"([0-9]{1,19})(?:-([0-9]{1,19}))?")
+
+
+def _shown_part(part: str) -> str:
+    return repr(part[:30]) + ("…" if len(part) > 30 else "")
+
+
 def id_list(value: str) -> list[int]:
-    """`3,4,9` or `3-6,9` as photo ids."""
-    ids: list[int] = []
+    """`3,4,9` or `3-6,9` as photo ids, at most MAX_IDS of them.
+
+    The ranges are sized before any is expanded, so `1-99999999999` costs
+    nothing and a long list of ranges cannot add up to more than MAX_IDS.
+    """
+    spans: list[tuple[int, int]] = []
+    total = 0
     for part in value.replace(" ", "").split(","):
         if not part:
             continue
-        lo, sep, hi = part.partition("-")
-        if not lo.isdigit() or (sep and not hi.isdigit()):
-            raise click.BadParameter(f"{part!r} is not an id or a range like 3-6")
-        first, last = int(lo), int(hi) if sep else int(lo)
-        if not 1 <= first <= last < 2**63 or last - first >= MAX_IDS:
-            raise click.BadParameter(f"{part!r} is not a usable id or range")
-        ids.extend(range(first, last + 1))
-    if not ids:
+        found = _ID_PART.fullmatch(part)
+        if found is None:
+            raise click.BadParameter(f"{_shown_part(part)} is not an id or a range like 3-6")
+        first = int(found.group(1))
+        last = int(found.group(2)) if found.group(2) else first
+        if not 1 <= first <= last < 2**63:
+            raise click.BadParameter(f"{_shown_part(part)} is not a usable id or range")
+        total += last - first + 1
+        if total > MAX_IDS:
+            raise click.BadParameter(f"more than {MAX_IDS:,} ids; give fewer at a time")
+        spans.append((first, last))
+    if not spans:
         raise click.BadParameter("no ids given")
-    return list(dict.fromkeys(ids))
+    return list(dict.fromkeys(i for first, last in spans for i in range(first, last + 1)))
 
 
 def field_options(scopes: tuple[str, ...]) -> Callable[[F], F]:

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import click
 
+from photodesk.catalog import Catalog, stories
 from photodesk.catalog import photos as photo_rows
-from photodesk.catalog import stories
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import id_list
 from photodesk.cli.output import emit_json, print_rows
+from photodesk.language import few
 from photodesk.text import for_terminal
 
 
 def _ids(values: tuple[str, ...]) -> list[int]:
     return id_list(",".join(values))
+
+
+def _all_known(ids: list[int], known: Callable[[int], bool], what: str) -> None:
+    """Refuse ids that are not `what`, naming the first few: a range can hold 100,000 of them."""
+    missing = [str(i) for i in ids if not known(i)]
+    if missing:
+        raise click.ClickException(
+            f"{len(missing):,} of the {len(ids):,} ids given {what}: {few(missing, 5)}"
+        )
+
+
+def _in_story(catalog: Catalog, story_id: int) -> Callable[[int], bool]:
+    return set(stories.photo_order(catalog.db, story_id)).__contains__
 
 
 @click.group("story")
@@ -38,8 +54,13 @@ def story_create(ctx: click.Context, name: str, job_id: str | None) -> None:
 @click.pass_context
 def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
     """Add photos (ids such as 3 4 9 or 3-9) at the end of STORY."""
+    photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
-        added = stories.add(catalog.db, story, _ids(ids))
+        stories.require(catalog.db, story)
+        _all_known(
+            photo_ids, lambda i: photo_rows.exists(catalog.db, i), "are not photos in the archive"
+        )
+        added = stories.add(catalog.db, story, photo_ids)
     click.echo(f"{added} photo(s) added")
 
 
@@ -49,8 +70,11 @@ def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.pass_context
 def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
     """Take photos out of STORY (they stay in the archive)."""
+    photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
-        removed = stories.remove(catalog.db, story, _ids(ids))
+        story_id = stories.require(catalog.db, story)
+        _all_known(photo_ids, _in_story(catalog, story_id), "are not in the story")
+        removed = stories.remove(catalog.db, story, photo_ids)
     click.echo(f"{removed} photo(s) removed")
 
 
@@ -60,8 +84,11 @@ def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.pass_context
 def story_order(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
     """Put these photos first, in this order; the others follow in their old order."""
+    photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
-        order = stories.order(catalog.db, story, _ids(ids))
+        story_id = stories.require(catalog.db, story)
+        _all_known(photo_ids, _in_story(catalog, story_id), "are not in the story")
+        order = stories.order(catalog.db, story, photo_ids)
     click.echo("order: " + " ".join(map(str, order)))
 
 

@@ -1,23 +1,44 @@
 """A partner's notes for a batch: file name → caption, headline, date, places, credit.
 
 CSV (comma, or tab for .tsv/.tab) or JSON (a list of objects, or an object
-keyed by file name). Several rows may name one file, one per language.
-A column nobody knows is an error, not silently dropped: it would be a
-partner's caption lost.
+keyed by file name), in UTF-8, or in UTF-16 or UTF-32 with a byte-order mark
+(what spreadsheets save as "Unicode text"). Several rows may name one file,
+one per language. A column nobody knows is an error, not silently dropped: it
+would be a partner's caption lost. So is a JSON value that is not text (a
+number is taken as written): true, an object or a nested list means the file
+is not what its writer thinks it is.
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
-from collections import defaultdict
+import os
+import stat
+import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from photodesk.errors import PhotodeskError
 from photodesk.fields import FIELDS
 from photodesk.language import LanguageError, normalize_lang
+
+# Far more than any batch's notes; a bigger "notes file" is a mistake (a disk
+# image, a video) that would only fill memory.
+MAX_NOTES_BYTES = 64 * 1024 * 1024
+# Byte-order marks and the codec that reads past each; UTF-32's first, as
+# UTF-32LE's mark begins with UTF-16LE's.
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_LIST_FIELDS = {f.name for f in FIELDS if f.type == "list"}
 
 # Accepted spelling → canonical column: which file and which language a row
 # is about, then every field the table lets notes fill.
@@ -54,15 +75,20 @@ class Assignment:
 
     by_path: dict[str, list[NoteRow]] = field(default_factory=dict)
     unmatched: list[NoteRow] = field(default_factory=list)
-    ambiguous: list[tuple[NoteRow, int]] = field(default_factory=list)
+    ambiguous: list[tuple[NoteRow, list[str]]] = field(default_factory=list)  # (row, its files)
     repeated: list[tuple[NoteRow, NoteRow]] = field(default_factory=list)  # (ignored, kept)
+
+
+def _fold(name: str) -> str:
+    """A name as people see it: macOS writes é as e + accent (NFD), a spreadsheet as é (NFC)."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", name).casefold())
 
 
 def _key(name: str) -> str:
     name = name.replace("\\", "/").strip()
     while name.startswith("./"):
         name = name[2:]
-    return name.lstrip("/").casefold()
+    return _fold(name.lstrip("/"))
 
 
 @dataclass
@@ -73,12 +99,14 @@ class Notes:
     def assign(self, paths: list[str]) -> Assignment:
         """Match rows to files: by name, or by the end of the path when a row gives folders.
 
-        Camera cards reuse names (two IMG_0001.JPG from two days): a bare name
-        that fits several files is reported, not applied to all of them.
+        Names match whatever their case and Unicode form. Camera cards reuse
+        names (two IMG_0001.JPG from two days), and one folder can hold names
+        that differ only in form or case: a name that fits several files is
+        reported, not applied to all of them.
         """
         by_name: dict[str, list[str]] = defaultdict(list)
         for path in paths:
-            by_name[PurePath(path).name.casefold()].append(path)
+            by_name[_fold(PurePath(path).name)].append(path)
         out = Assignment()
         kept: dict[tuple[str, str | None], NoteRow] = {}
         for row in self.rows:
@@ -86,14 +114,12 @@ class Notes:
             candidates = by_name.get(PurePath(wanted).name, [])
             if "/" in wanted:
                 candidates = [
-                    p
-                    for p in candidates
-                    if PurePath(p).as_posix().casefold().endswith("/" + wanted)
+                    p for p in candidates if _fold(PurePath(p).as_posix()).endswith("/" + wanted)
                 ]
             if not candidates:
                 out.unmatched.append(row)
             elif len(candidates) > 1:
-                out.ambiguous.append((row, len(candidates)))
+                out.ambiguous.append((row, candidates))
             else:
                 slot = (candidates[0], row.language)
                 if slot in kept:
@@ -104,29 +130,59 @@ class Notes:
         return out
 
 
-def _canonical(raw: dict[str, object], where: str) -> dict[str, str]:
+def _quoted(text: str, limit: int = 60) -> str:
+    """Text from the file as a message quotes it: escaped (repr) and short."""
+    return repr(text[:limit]) + ("…" if len(text) > limit else "")
+
+
+def _kind(value: object) -> str:
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, dict):
+        return "an object"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
+def _text(value: object, name: str, key: object, where: str) -> str:
+    """One value of a row as text; anything that is not text or a flat list is refused."""
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value.strip()
+    if isinstance(value, list) and name in _LIST_FIELDS:
+        for item in value:
+            if not isinstance(item, str):
+                raise NotesError(
+                    f"{where}: {_quoted(str(key))} holds {_kind(item)} in its list; "
+                    "only text belongs there"
+                )
+        return ", ".join(v.strip() for v in value)
+    raise NotesError(f"{where}: {_quoted(str(key))} is {_kind(value)}, not text")
+
+
+def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in raw.items():
         name = _COLUMNS.get(str(key).strip().casefold().replace(" ", "_"))
         if name is None:
             known = ", ".join(sorted(set(_COLUMNS.values())))
-            raise NotesError(f"{where}: unknown column {key!r}; known columns: {known}")
-        if isinstance(value, list):
-            value = ", ".join(str(v) for v in value)
-        text = "" if value is None else str(value).strip()
+            raise NotesError(f"{where}: unknown column {_quoted(str(key))}; known columns: {known}")
+        text = _text(value, name, key, where)
         if text:
             out[name] = text
     if "language" in out:
         try:
             out["language"] = normalize_lang(out["language"])
         except LanguageError as exc:
-            raise NotesError(f"{where}: {exc}") from exc
+            raise NotesError(f"{where}: language {exc}") from exc
     for f in FIELDS:
         value = out.get(f.name)
         if f.type == "choice" and value is not None:
             if value.casefold() not in f.choices:
                 raise NotesError(
-                    f"{where}: {f.name} {value!r} is not one of {', '.join(f.choices)}"
+                    f"{where}: {f.name} {_quoted(value)} is not one of {', '.join(f.choices)}"
                 )
             out[f.name] = value.casefold()
     return out
@@ -138,9 +194,9 @@ def _rows_from_csv(text: str, delimiter: str, source: Path) -> list[NoteRow]:
         _COLUMNS.get(str(h).strip().casefold().replace(" ", "_"), h)
         for h in reader.fieldnames or []
     ]
-    twice = sorted({h for h in header if header.count(h) > 1})
+    twice = sorted(h for h, n in Counter(header).items() if n > 1)
     if twice:
-        raise NotesError(f"{source.name}: column {twice[0]!r} appears twice in the header")
+        raise NotesError(f"{source.name}: column {_quoted(twice[0])} appears twice in the header")
     rows = []
     for record in reader:
         line = reader.line_num
@@ -155,10 +211,44 @@ def _rows_from_csv(text: str, delimiter: str, source: Path) -> list[NoteRow]:
     return rows
 
 
+class _Repeated(Exception):
+    pass
+
+
+def _unique(pairs: list[tuple[str, object]]) -> dict[str, object]:
+    """An object whose keys all differ: json.loads would keep only the last of a repeated one."""
+    out: dict[str, object] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _Repeated(key)
+        out[key] = value
+    return out
+
+
+def _no_constant(name: str) -> object:
+    raise ValueError(f"{name} is not a number a caption can hold")
+
+
 def _rows_from_json(text: str, source: Path) -> list[NoteRow]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
+        # Numbers stay as written (a job id 0042, a year); NaN and Infinity are not JSON.
+        data = json.loads(
+            text,
+            object_pairs_hook=_unique,
+            parse_int=str,
+            parse_float=str,
+            parse_constant=_no_constant,
+        )
+    except RecursionError as exc:
+        raise NotesError(
+            f"{source.name} is nested too deeply to be notes "
+            "(a list of objects, or an object keyed by file)"
+        ) from exc
+    except _Repeated as exc:
+        raise NotesError(
+            f"{source.name}: {_quoted(str(exc.args[0]))} appears twice in one object"
+        ) from exc
+    except ValueError as exc:  # JSONDecodeError is one
         raise NotesError(f"{source.name} is not valid JSON: {exc}") from exc
     if isinstance(data, dict):
         data = [
@@ -176,16 +266,52 @@ def _rows_from_json(text: str, source: Path) -> list[NoteRow]:
     return rows
 
 
-def load_notes(path: str | Path) -> Notes:
-    source = Path(path)
+def _read(source: Path) -> bytes:
+    """The file's bytes, if it is a regular file of a size notes can have.
+
+    Opened without blocking: a FIFO named notes.csv would wait for a writer forever.
+    """
     try:
-        text = source.read_text(encoding="utf-8-sig")
+        fd = os.open(source, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as exc:
         raise NotesError(f"captions file not found: {source}") from exc
-    except UnicodeDecodeError as exc:
-        raise NotesError(f"{source.name} is not UTF-8 text (save it as UTF-8 CSV)") from exc
     except OSError as exc:
         raise NotesError(f"cannot read {source}: {exc.strerror or exc}") from exc
+    with os.fdopen(fd, "rb") as fh:
+        info = os.fstat(fh.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotesError(f"{source.name} is not a regular file")
+        if info.st_size > MAX_NOTES_BYTES:
+            raise NotesError(
+                f"{source.name} is {info.st_size:,} bytes, more than notes can be "
+                f"({MAX_NOTES_BYTES:,}); is it the right file?"
+            )
+        try:
+            return fh.read(MAX_NOTES_BYTES + 1)
+        except OSError as exc:
+            raise NotesError(f"cannot read {source}: {exc.strerror or exc}") from exc
+
+
+def _decode(data: bytes, source: Path) -> str:
+    for bom, codec, label in _BOMS:
+        if data.startswith(bom):
+            try:
+                return data.decode(codec)
+            except UnicodeDecodeError as exc:
+                raise NotesError(
+                    f"{source.name} starts as {label} text but byte {exc.start:,} is not {label}"
+                ) from exc
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise NotesError(
+            f"{source.name} is not UTF-8 text (save it as UTF-8 CSV, or as Unicode text)"
+        ) from exc
+
+
+def load_notes(path: str | Path) -> Notes:
+    source = Path(path)
+    text = _decode(_read(source), source)
     if "\x00" in text:
         raise NotesError(f"{source.name} is not a text file")
     suffix = source.suffix.casefold()

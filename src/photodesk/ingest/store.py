@@ -23,6 +23,7 @@ from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
 from photodesk.files import source_key
 from photodesk.ingest.notes import NoteRow, Notes
 from photodesk.ingest.worker import Inspected
+from photodesk.language import MAX_PER_PHOTO, few, screen, shown
 from photodesk.text import display_path, without_controls
 
 # Fields the notes may set on a photo only when it is new to the catalog.
@@ -108,11 +109,18 @@ class Store:
         source = str(self.notes.source)
         for row in found.unmatched:
             self.warning(source, f"line {row.line} names {row.file!r}, which is not in this batch")
-        for row, count in found.ambiguous:
+        for row, candidates in found.ambiguous:
+            folders = {str(Path(c).parent) for c in candidates}
             self.warning(
                 source,
-                f"line {row.line} names {row.file!r}, which fits {count} files in this batch; "
-                "give its folder too (day1/IMG_0001.JPG) — not applied",
+                f"line {row.line} names {row.file!r}, which fits {len(candidates)} files in "
+                "this batch; "
+                + (
+                    "their names differ only in case or accents as stored — rename one"
+                    if len(folders) < len(candidates)
+                    else "give its folder too (day1/IMG_0001.JPG)"
+                )
+                + " — not applied",
             )
         for row, kept in found.repeated:
             self.warning(
@@ -142,7 +150,7 @@ class Store:
                 photo_id, added = photos.add(
                     self.db,
                     self._row(rec),
-                    rec["captions"],
+                    self._caption_languages(result.path, rec["captions"]),
                     # The legacy IPTC location says less than a Location Shown structure.
                     None if located.get("shown_place") else rec["place"],
                 )
@@ -178,6 +186,33 @@ class Store:
         row["imported_at"] = _now()
         return row | _taken_from_metadata(rec)
 
+    def _caption_languages(
+        self, path: str, captions: dict[str, dict[str, str]]
+    ) -> dict[str, dict[str, str]]:
+        """A file's captions under tags a user could type, at most MAX_PER_PHOTO of them.
+
+        What is left out is a warning on this file alone: the rest of the batch
+        and the archive never see it.
+        """
+        found = screen(captions, first=self.lang)
+        kept: dict[str, dict[str, str]] = {}
+        for raw, tag in found.kept.items():  # "EN" and "en" are one language
+            for name, text in captions[raw].items():
+                kept.setdefault(tag, {}).setdefault(name, text)
+        if found.invalid:
+            self.warning(
+                path,
+                f"captions under {len(found.invalid):,} language(s) that are not language tags "
+                f"not stored: {few([shown(t) for t in found.invalid])}",
+            )
+        if found.over:
+            self.warning(
+                path,
+                f"captions in {len(found.over):,} more language(s) than the {MAX_PER_PHOTO} a "
+                f"photo holds not stored: {few(found.over)}",
+            )
+        return kept
+
     def _located(self, located: dict[str, dict[str, str]]) -> dict[str, int]:
         """Location Created/Shown as the gazetteer's places, found by name or added."""
         out = {}
@@ -192,21 +227,45 @@ class Store:
     def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
         self.summary.photo_ids.append(photo_id)
         changed = new
-        for note in self.notes_for.get(path, []):
-            changed = self._apply_note(photo_id, note, path, new) or changed
+        notes = self.notes_for.get(path, [])
+        if notes:
+            captioned = [n for n in notes if any(n.values.get(k) for k in PER_LANGUAGE)]
+            held = photos.captions(self.db, photo_id)
+            taken = screen([n.language or self.lang for n in captioned], held, first=self.lang)
+            refused = set(taken.over)
+            over = [n for n in captioned if (n.language or self.lang) in refused]
+            for note in notes:
+                fits = (note.language or self.lang) not in refused
+                changed = self._apply_note(photo_id, note, path, new, fits) or changed
+            if over:
+                self.warning(
+                    path,
+                    f"{self._notes_name()} line(s) {few([str(n.line) for n in over])}: captions "
+                    f"in {len(taken.over):,} more language(s) than the {MAX_PER_PHOTO} a photo "
+                    f"holds not applied: {few(taken.over)}",
+                )
         if self.story_id is not None:
             stories.append(self.db, self.story_id, [photo_id])
         if changed:
             search.reindex(self.db, [photo_id])
 
-    def _apply_note(self, photo_id: int, note: NoteRow, path: str, new: bool) -> bool:
-        """Fill what the catalog does not have yet: re-running never overwrites edits."""
+    def _notes_name(self) -> str:
+        return self.notes.source.name if self.notes else "notes"
+
+    def _apply_note(
+        self, photo_id: int, note: NoteRow, path: str, new: bool, captions: bool = True
+    ) -> bool:
+        """Fill what the catalog does not have yet: re-running never overwrites edits.
+
+        Without `captions` (its language would be one too many) only the
+        row's per-photo fields are applied.
+        """
         v = note.values
-        where_ = f"{self.notes.source.name if self.notes else 'notes'} line {note.line}"
+        where_ = f"{self._notes_name()} line {note.line}"
         current = photos.row(self.db, photo_id) or {}
         lang = note.language or self.lang
         caps = photos.captions(self.db, photo_id).get(lang, {})
-        fill = {k: v[k] for k in PER_LANGUAGE if v.get(k) and not caps.get(k)}
+        fill = {k: v[k] for k in PER_LANGUAGE if captions and v.get(k) and not caps.get(k)}
         if fill:
             photos.set_caption(self.db, photo_id, lang, dict(fill))
         updates: dict[str, Any] = {
