@@ -39,6 +39,11 @@ from photodesk.text import for_terminal
     help="Copy originals into the archive, or record where they are.",
 )
 @click.option("--workers", type=click.IntRange(1, 64), help="Worker processes (default: cores).")
+@click.option(
+    "--follow-links",
+    is_flag=True,
+    help="Also import what symbolic links outside the imported folders lead to.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def import_cmd(
@@ -48,6 +53,7 @@ def import_cmd(
     captions_file: str | None,
     copy: bool,
     workers: int | None,
+    follow_links: bool,
     as_json: bool,
 ) -> None:
     """Import image files and folders (recursively) into the archive."""
@@ -55,7 +61,9 @@ def import_cmd(
         notes = load_notes(captions_file) if captions_file else None
     except PhotodeskError as exc:
         raise click.UsageError(str(exc)) from exc
-    options = ImportOptions(copy=copy, story=story, notes=notes, workers=workers)
+    options = ImportOptions(
+        copy=copy, story=story, notes=notes, workers=workers, follow_links=follow_links
+    )
     with open_catalog(ctx, create=True) as catalog, _progress(enabled=not as_json) as report:
         try:
             summary = import_paths(catalog, list(paths), options, progress=report)

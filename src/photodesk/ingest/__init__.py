@@ -41,6 +41,7 @@ class ImportOptions:
     story: str | None = None
     notes: Notes | None = None
     workers: int | None = None  # default: one per core
+    follow_links: bool = False  # symbolic links that lead outside the imported folders
 
 
 def import_paths(
@@ -60,7 +61,15 @@ def import_paths(
     report = progress or (lambda _p: None)
     cancelled = cancel or (lambda: False)
 
-    files = list(scan(paths, exclude=catalog.archive.root, on_error=store.problem))
+    files = list(
+        scan(
+            paths,
+            exclude=catalog.archive.root,
+            on_error=store.problem,
+            follow_links=options.follow_links,
+            on_skip=store.warning,
+        )
+    )
     store.assign_notes([str(f) for f in files])
     jobs, done = _checked(catalog, store, files, options, report, cancelled)
 
