@@ -17,20 +17,18 @@ import os
 import sqlite3
 import time
 import urllib.parse
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 from sqlite_utils import Database
 
-from photodesk.catalog import search, settings
+from photodesk.catalog import search, settings, tx
 from photodesk.catalog.schema import known_migrations, migrations
-from photodesk.catalog.tx import write
+from photodesk.catalog.tx import BUSY_TIMEOUT_MS, write
 from photodesk.config import Archive
 from photodesk.errors import PhotodeskError
-
-BUSY_TIMEOUT_MS = 10_000
 
 
 class CatalogError(PhotodeskError):
@@ -181,6 +179,11 @@ class Catalog:
             raise CatalogError(
                 describe_sqlite_error(exc, self.archive.db_path, self.read_only)
             ) from exc
+
+    @staticmethod
+    def waiting(notice: Callable[[float], None]) -> AbstractContextManager[None]:
+        """Within: `notice(seconds)` hears of each wait for another photodesk's write."""
+        return tx.waiting_notice(notice)
 
     def missing_files(self, photo: dict[str, Any]) -> list[str]:
         """Which of a photo's files the archive should hold and does not: said, never guessed.

@@ -141,6 +141,11 @@ def _lang(db: Database, edit: Edit) -> str:
         raise EditError(str(exc)) from exc
 
 
+# Photos a batch edit writes per transaction: a fraction of a second each, so
+# other writers wait little between them.
+BATCH_PHOTOS = 500
+
+
 def apply_edit(
     db: Database,
     photo_ids: list[int],
@@ -148,7 +153,7 @@ def apply_edit(
     user: str,
     summary: str = "edit",
 ) -> EditResult:
-    """Apply one edit to one or many photos as a single change set and transaction.
+    """Apply one edit to one or many photos as a single change set.
 
     Per-language fields go into `edit.lang`, or the archive's default language.
     """
@@ -162,28 +167,68 @@ def apply_edit(
         raise EditError(
             "headline, title and caption differ per photo: edit them one photo at a time"
         )
-    fields_changed = photos_changed = 0
     with write(db):
         lang = _lang(db, edit)
         expand = code_table.Expander(db)
         new = {name: _stored(db, BY_NAME[name], value, expand) for name, value in changes.items()}
         warnings = [w for name, value in new.items() for w in _warnings(BY_NAME[name], value)]
-        rows = {}
-        for photo_id in photo_ids:  # a missing id fails the whole edit
-            rows[photo_id] = _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id])
-            if rows[photo_id] is None:
-                raise EditError(f"no photo with id {photo_id}")
+        # A missing id fails the whole edit, before any change.
+        rows = {
+            i: _one(db, "SELECT * FROM photos WHERE id = ?", [i]) for i in photo_ids[:BATCH_PHOTOS]
+        }
+        missing = [i for i, row in rows.items() if row is None]
+        missing += _missing(db, photo_ids[BATCH_PHOTOS:])
+        if missing:
+            raise EditError(f"no photo with id {missing[0]}")
         change_set = history._open_change_set(db, user, summary)
-        for photo_id, row in rows.items():
-            changed = _apply_one(db, change_set, photo_id, row or {}, lang, new)
-            if changed:
-                photos_changed += 1
-                fields_changed += changed
-                search._reindex(db, [photo_id], {photo_id: row or {}})
-        if not fields_changed:
+        photos_changed, fields_changed = _apply_photos(db, change_set, rows, lang, new)
+        if not fields_changed and len(photo_ids) <= BATCH_PHOTOS:
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
             return EditResult(None, 0, 0, expand.unknown, warnings)
+    # A long batch goes on in bounded transactions under the same change set:
+    # another writer (an import, an editor) gets its turn between them, and undo
+    # still reverts the whole batch.
+    for first in range(BATCH_PHOTOS, len(photo_ids), BATCH_PHOTOS):
+        with write(db):
+            ids = photo_ids[first : first + BATCH_PHOTOS]
+            rows = {i: _one(db, "SELECT * FROM photos WHERE id = ?", [i]) for i in ids}
+            more = _apply_photos(db, change_set, rows, lang, new)
+        photos_changed, fields_changed = photos_changed + more[0], fields_changed + more[1]
+    if not fields_changed:
+        with write(db):
+            db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
+        return EditResult(None, 0, 0, expand.unknown, warnings)
     return EditResult(change_set, photos_changed, fields_changed, expand.unknown, warnings)
+
+
+def _apply_photos(
+    db: Database,
+    change_set: int,
+    rows: dict[int, dict[str, Any] | None],
+    lang: str,
+    new: dict[str, Any],
+) -> tuple[int, int]:
+    """One transaction's share of an edit; returns (photos changed, fields changed)."""
+    photos_changed = fields_changed = 0
+    for photo_id, row in rows.items():
+        if row is None:  # deleted by another photodesk since the edit began
+            continue
+        changed = _apply_one(db, change_set, photo_id, row, lang, new)
+        if changed:
+            photos_changed += 1
+            fields_changed += changed
+            search._reindex(db, [photo_id], {photo_id: row})
+    return photos_changed, fields_changed
+
+
+def _missing(db: Database, photo_ids: list[int]) -> list[int]:
+    """Which of these ids no photo has (in bounded queries: a batch may hold many)."""
+    found: set[int] = set()
+    for first in range(0, len(photo_ids), 500):  # SQLite's limit on bound parameters
+        chunk = photo_ids[first : first + 500]
+        marks = ",".join("?" * len(chunk))
+        found.update(_column(db, f"SELECT id FROM photos WHERE id IN ({marks})", chunk))
+    return [i for i in photo_ids if i not in found]
 
 
 def _apply_one(

@@ -14,8 +14,11 @@ from photodesk.text import for_terminal
 
 @contextmanager
 def open_catalog(ctx: click.Context, create: bool = False) -> Iterator[Catalog]:
+    def waiting(seconds: float) -> None:
+        click.echo(f"waiting for another photodesk to finish writing… ({seconds:.0f} s)", err=True)
+
     try:
-        with Catalog.open(ctx.obj, create=create) as catalog:
+        with Catalog.open(ctx.obj, create=create) as catalog, Catalog.waiting(waiting):
             yield catalog
     except PhotodeskError as exc:  # messages quote names and paths: keep them inert
         raise click.ClickException(for_terminal(str(exc), single_line=True)) from exc
