@@ -309,6 +309,18 @@ def _decode(data: bytes, source: Path) -> str:
         ) from exc
 
 
+def _delimiter(text: str, suffix: str) -> str:
+    """Tab for .tsv/.tab, or when the header has tabs and no commas; else comma.
+
+    A spreadsheet saves "Unicode text" tab-separated under a .txt name.
+    """
+    if suffix in (".tsv", ".tab"):
+        return "\t"
+    end = text.find("\n")
+    header = text[: end if end >= 0 else len(text)]
+    return "\t" if "\t" in header and "," not in header else ","
+
+
 def load_notes(path: str | Path) -> Notes:
     source = Path(path)
     text = _decode(_read(source), source)
@@ -319,7 +331,7 @@ def load_notes(path: str | Path) -> Notes:
         rows = _rows_from_json(text, source)
     else:
         try:
-            rows = _rows_from_csv(text, "\t" if suffix in (".tsv", ".tab") else ",", source)
+            rows = _rows_from_csv(text, _delimiter(text, suffix), source)
         except csv.Error as exc:
             raise NotesError(f"{source.name} is not readable CSV: {exc}") from exc
     return Notes(source, rows)
