@@ -133,7 +133,7 @@ def test_list_unknown_story(run, imported):
 def test_list_text_is_plain(run, imported):
     result = run("list")
     assert "[red]not markup" in result.output
-    assert len(result.output.strip().splitlines()) == 3
+    assert len(result.output.strip().splitlines()) == 4  # a header, then a line a photo
 
 
 def test_show_json(run, imported):

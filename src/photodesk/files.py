@@ -8,15 +8,32 @@ import tempfile
 from pathlib import Path
 
 
+def umask() -> int:
+    """The process's umask, read without changing it (os.umask would, for every thread)."""
+    with (
+        contextlib.suppress(OSError, ValueError),
+        open("/proc/self/status", encoding="ascii") as status,
+    ):
+        for line in status:
+            if line.startswith("Umask:"):
+                return int(line.split()[1], 8)
+    current = os.umask(0o022)  # no /proc: the brief change is the only portable way
+    os.umask(current)
+    return current
+
+
 def write_atomic(path: Path, data: bytes, mode: int | None = None) -> None:
-    """Write to a temporary file beside `path`, then rename: a kill leaves no half file."""
+    """Write to a temporary file beside `path`, then rename: a kill leaves no half file.
+
+    The file gets `mode`, or what the umask gives a new file (mkstemp's own 0600
+    would hide thumbnails and exports from the other users of a shared archive).
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        if mode is not None:
-            os.chmod(tmp, mode)
+        os.chmod(tmp, mode if mode is not None else 0o666 & ~umask())
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):

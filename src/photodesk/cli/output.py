@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import json
 import math
+import shutil
 from typing import Any
 
 import click
+from rich.cells import cell_len, set_cell_size
 
 from photodesk.text import for_json, for_terminal
 
@@ -34,26 +36,66 @@ def _date_label(p: dict[str, Any]) -> str:
     return str(p["taken_text"])
 
 
+def terminal_width() -> int:
+    """The terminal's width in cells ($COLUMNS when output is not a terminal)."""
+    return max(40, shutil.get_terminal_size((100, 24)).columns)
+
+
 def _fit(text: str, width: int) -> str:
-    return text.ljust(width) if len(text) <= width else text[: width - 1] + "…"
+    """Exactly `width` display cells: cut with an ellipsis, or padded (wide characters count 2)."""
+    if cell_len(text) > width:
+        return set_cell_size(text, width - 1) + "…"
+    return set_cell_size(text, width)
+
+
+# Columns of the listing: (header, most cells it takes, fewest it keeps on a narrow terminal).
+_COLUMNS = (("File", 30, 10), ("Date", 16, 10), ("Place", 26, 8))
+_GAP = "  "
 
 
 def print_rows(rows: list[dict[str, Any]]) -> None:
-    """One line a photo: id, file, date, place, first words of the caption."""
+    """One line a photo under a header, laid out to the terminal's width.
+
+    Widths are measured in display cells, so Korean and Japanese (two cells a
+    character) keep the columns aligned; the caption takes the room left.
+    """
     if not rows:
         click.echo("no photos match")
         return
-    for p in rows:
-        place = p.get("shown_place") or p.get("created_place") or ""
-        caption = " ".join((p.get("caption") or p.get("headline") or "").split())
-        cells = [
-            f"{p['id']:>5}",
-            _fit(p["file_name"] or "", 28),
-            _fit(_date_label(p), 20),
-            _fit(place, 24),
-            _fit(caption, 60),
+    table = [
+        [
+            str(p["id"]),
+            for_terminal(p["file_name"] or "", single_line=True),
+            for_terminal(_date_label(p), single_line=True),
+            for_terminal(p.get("shown_place") or p.get("created_place") or "", single_line=True),
+            for_terminal(
+                " ".join(str(p.get("caption") or p.get("headline") or "").split()),
+                single_line=True,
+            ),
         ]
-        click.echo("  ".join(for_terminal(c, single_line=True) for c in cells).rstrip())
+        for p in rows
+    ]
+    id_w = max(2, *(len(r[0]) for r in table))
+    widths = [
+        min(most, max(len(header), *(cell_len(r[i + 1]) for r in table)))
+        for i, (header, most, _fewest) in enumerate(_COLUMNS)
+    ]
+    room = terminal_width() - id_w - len(_GAP) * 4
+    caption_min = max(12, room // 3)  # the caption is what the listing is read for
+    excess = sum(widths) + caption_min - room
+    slack = [w - fewest for w, (_, _, fewest) in zip(widths, _COLUMNS, strict=True)]
+    if excess > 0 and sum(slack) > 0:  # a narrow terminal: each column gives way by its slack
+        share = min(1.0, excess / sum(slack))
+        widths = [w - math.ceil(s * share) for w, s in zip(widths, slack, strict=True)]
+    caption_w = max(caption_min, room - sum(widths))
+    header = ["ID".rjust(id_w)] + [
+        _fit(h, w) for (h, _, _), w in zip(_COLUMNS, widths, strict=True)
+    ]
+    click.echo(_GAP.join([*header, "Caption"]).rstrip())
+    for r in table:
+        cells = [r[0].rjust(id_w), *(_fit(c, w) for c, w in zip(r[1:4], widths, strict=True))]
+        caption = r[4] if cell_len(r[4]) <= caption_w else _fit(r[4], caption_w)
+        click.echo(_GAP.join([*cells, caption]).rstrip())
 
 
 def rows_or_json(rows: list[dict[str, Any]], as_json: bool) -> None:

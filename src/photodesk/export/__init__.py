@@ -10,7 +10,6 @@ imported only when it is used (the PDF one brings WeasyPrint).
 from __future__ import annotations
 
 import importlib
-import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -112,9 +111,7 @@ def save(out: Path, data: bytes) -> None:
 
     if not out.parent.is_dir():
         raise ExportError(f"no folder {display_path(str(out.parent))} to write {out.name} into")
-    umask = os.umask(0)
-    os.umask(umask)
     try:
-        write_atomic(out, data, mode=0o666 & ~umask)
+        write_atomic(out, data)
     except OSError as exc:
         raise ExportError(f"cannot write {display_path(str(out))}: {exc.strerror or exc}") from exc
