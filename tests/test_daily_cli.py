@@ -42,3 +42,58 @@ def test_thumbnails_and_files_follow_the_umask(archive, tmp_path, mask):
         os.umask(old)
     plain_mode = stat.S_IMODE((tmp_path / "plain.txt").stat().st_mode)
     assert thumb_mode == plain_mode == 0o666 & ~mask
+
+
+# -- 17. dates in Korean and Japanese --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("written", "english"),
+    [
+        ("2023년 7월 하순", "late July 2023"),
+        ("2023年7月下旬", "late July 2023"),
+        ("2019년 9월", "September 2019"),
+        ("2019年9月", "September 2019"),
+        ("2023년 7월 24일", "24 July 2023"),
+        ("２０２３年７月２４日", "24 July 2023"),
+        ("2023년 여름", "summer 2023"),
+        ("2023年夏", "summer 2023"),
+        ("2023년경", "circa 2023"),
+        ("2019–2023년", "2019-2023"),
+    ],
+)
+def test_korean_and_japanese_dates_read_as_their_english_forms(written, english):
+    from photodesk.dates import parse_date
+
+    td, en = parse_date(written), parse_date(english)
+    assert (td.start, td.end, td.precision) == (en.start, en.end, en.precision)
+    assert td.text == written  # kept as the desk wrote it
+
+
+def test_a_wrong_korean_date_is_refused_in_one_line():
+    from photodesk.dates import DateParseError, parse_date
+
+    with pytest.raises(DateParseError, match=r"month must be in 1\.\.12"):
+        parse_date("2023년 13월")
+
+
+def test_caption_date_in_korean_through_the_cli(archive, run, add_photo_cli):
+    photo = add_photo_cli()
+    run("caption", str(photo), "--date", "2023년 7월 하순")
+    with Catalog.open(archive) as catalog:
+        row = catalog.db.execute(
+            "SELECT taken_start, taken_end, taken_precision FROM photos WHERE id = ?", [photo]
+        ).fetchone()
+    assert row == ("2023-07-21T00:00:00", "2023-07-31T23:59:59", "part-month")
+
+
+@pytest.fixture
+def add_photo_cli(archive):
+    from photodesk.catalog import photos
+
+    def add() -> int:
+        with Catalog.open(archive) as catalog:
+            photo, _ = photos.add(catalog.db, {"sha256": "c" * 64, "file_name": "c.jpg"})
+        return photo
+
+    return add

@@ -156,7 +156,7 @@ def test_refusal_message_matches_the_documented_shape():
     assert str(caught.value) == (
         'cannot read "next tuesday" as a date; use one of: 2023-07-28, 2023-07-28 14:05, '
         "28 July 2023, July 2023, 2023-07, early/mid/late July 2023, summer 2023, 2023, "
-        "circa 2019, 2019-2023"
+        "circa 2019, 2019-2023, or in Korean or Japanese (2023년 7월 하순, 2023年7月下旬)"
     )
 
 

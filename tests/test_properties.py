@@ -208,3 +208,43 @@ def test_a_caption_is_found_by_its_own_text(catalog, add_photo, words):
         return
     assert pid in search.all_ids(catalog.db, text)
     assert pid in search.search_ids(catalog.db, text, search.SearchFilter(limit=None))
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.sampled_from(["ko", "ja"]),
+    st.integers(1990, 2030),
+    st.integers(1, 12),
+    st.integers(1, 28),
+    st.sampled_from(["day", "part-month", "month", "season", "year", "circa"]),
+)
+def test_korean_and_japanese_phrases_read_back_to_the_same_span(lang, year, month, day, kind):
+    from photodesk.dates import parse_date, phrase
+
+    english = {
+        "day": f"{year}-{month:02}-{day:02}",
+        "part-month": f"{['early', 'mid', 'late'][day % 3]} {year}-{month:02}",
+        "month": f"{year}-{month:02}",
+        "season": f"{['spring', 'summer', 'autumn', 'winter'][month % 4]} {year}",
+        "year": f"{year}",
+        "circa": f"circa {year}",
+    }[kind]
+    if kind == "part-month":
+        month_name = [
+            "January",
+            "February",
+            "March",
+            "April",
+            "May",
+            "June",
+            "July",
+            "August",
+            "September",
+            "October",
+            "November",
+            "December",
+        ][month - 1]
+        english = english.replace(f"{year}-{month:02}", f"{month_name} {year}")
+    td = parse_date(english)
+    back = parse_date(phrase(td, lang))
+    assert (back.start, back.end, back.precision) == (td.start, td.end, td.precision)

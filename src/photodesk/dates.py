@@ -10,6 +10,7 @@ from __future__ import annotations
 import calendar
 import dataclasses
 import re
+import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,7 +23,8 @@ PRECISIONS = ("second", "minute", "day", "part-month", "month", "season", "year"
 
 ACCEPTED_FORMS = (
     "2023-07-28, 2023-07-28 14:05, 28 July 2023, July 2023, 2023-07, "
-    "early/mid/late July 2023, summer 2023, 2023, circa 2019, 2019-2023"
+    "early/mid/late July 2023, summer 2023, 2023, circa 2019, 2019-2023, "
+    "or in Korean or Japanese (2023년 7월 하순, 2023年7月下旬)"
 )
 
 # Hard-coded rather than calendar.month_name, which follows the process locale.
@@ -234,11 +236,55 @@ def _is_offset(text: str) -> bool:
     return m is not None and int(m["oh"]) <= 14 and int(m["om"]) <= 59
 
 
+# Korean and Japanese write year, month and day with counters: 2023년 7월 하순,
+# 2023年7月下旬, 2019년 9월, 2023年夏, 2019년경. Read as their English forms.
+_CJK = re.compile(
+    r"(?:(?P<y0>\d{4})\s*[-–~〜]\s*)?(?P<y>\d{4})\s*[년年]\s*"
+    r"(?:(?P<mo>\d{1,2})\s*[월月]\s*"
+    r"(?:(?P<d>\d{1,2})\s*[일日]|(?P<part>초순|중순|하순|上旬|中旬|下旬))?"
+    r"|(?P<season>봄|여름|가을|겨울|春|夏|秋|冬)|(?P<circa>경|頃|ごろ))?"
+)
+_CJK_PARTS = {"초순": "early", "上旬": "early", "중순": "mid", "中旬": "mid"}
+_CJK_PARTS |= {"하순": "late", "下旬": "late"}
+_CJK_SEASONS = {"봄": "spring", "春": "spring", "여름": "summer", "夏": "summer"}
+_CJK_SEASONS |= {"가을": "autumn", "秋": "autumn", "겨울": "winter", "冬": "winter"}
+
+
+def _from_cjk(phrase: str) -> str | None:
+    """The English form of a Korean or Japanese date phrase, or None if it is not one."""
+    m = _CJK.fullmatch(unicodedata.normalize("NFKC", phrase))  # full-width digits too
+    if m is None:
+        return None
+    year = m["y"]
+    if m["y0"]:
+        return f"{m['y0']}-{year}" if not (m["mo"] or m["season"] or m["circa"]) else None
+    if m["circa"]:
+        return f"circa {year}"
+    if m["season"]:
+        return f"{_CJK_SEASONS[m['season']]} {year}"
+    if not m["mo"]:
+        return year
+    month = int(m["mo"])
+    if not 1 <= month <= 12:
+        return f"{year}-{month:02}"  # refused below with the calendar's reason
+    name = _MONTH_NAMES[month - 1]
+    if m["d"]:
+        return f"{int(m['d'])} {name} {year}"
+    if m["part"]:
+        return f"{_CJK_PARTS[m['part']]} {name} {year}"
+    return f"{name} {year}"
+
+
 def parse_date(text: str) -> TakenDate:
-    """Read a date phrase; raise DateParseError for anything not in ACCEPTED_FORMS."""
+    """Read a date phrase; raise DateParseError for anything not in ACCEPTED_FORMS.
+
+    Korean and Japanese phrases (2023년 7월 하순, 2023年7月下旬) read as their
+    English forms; the phrase is kept as written.
+    """
     phrase = " ".join(text.split())  # also removes every kind of line break
+    reading = _from_cjk(phrase) or phrase
     for pattern, handler in _COMPILED:
-        m = pattern.fullmatch(phrase)
+        m = pattern.fullmatch(reading)
         if m is None:
             continue
         try:
@@ -250,7 +296,7 @@ def parse_date(text: str) -> TakenDate:
         except ValueError as exc:  # impossible calendar values, years out of range
             raise _refusal(phrase, str(exc)) from None
     for pattern, reason in _TRAPS:
-        if pattern.fullmatch(phrase):
+        if pattern.fullmatch(reading):
             raise _refusal(phrase, reason)
     raise _refusal(phrase)
 
