@@ -155,12 +155,14 @@ def test_a_notes_name_that_fits_two_files_is_ambiguous(catalog, tmp_path):
     src = tmp_path / "in"
     write(src / unicodedata.normalize("NFC", "café.jpg"), jpeg_bytes(seed=1))
     write(src / unicodedata.normalize("NFD", "café.jpg"), jpeg_bytes(seed=2))
-    path = _notes(tmp_path, "file,caption\ncafé.jpg,Which one?\n")
+    long_name = "x" * 5000 + ".jpg"
+    path = _notes(tmp_path, f"file,caption\ncafé.jpg,Which one?\n{long_name},Nowhere\n")
     s = import_paths(catalog, [str(src)], ImportOptions(notes=load_notes(path), workers=1))
     assert s.added == 2
-    [warning] = s.warnings
-    assert "fits 2 files" in warning["reason"] and "differ only" in warning["reason"]
-    assert warning["reason"].endswith("not applied")
+    unmatched, ambiguous = (w["reason"] for w in s.warnings)
+    assert "fits 2 files" in ambiguous and "differ only in case or Unicode form" in ambiguous
+    assert ambiguous.endswith("not applied")
+    assert unmatched.endswith("which is not in this batch") and len(unmatched) < 200
     assert catalog.db["captions"].count == 0
 
 

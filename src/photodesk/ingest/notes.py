@@ -130,7 +130,7 @@ class Notes:
         return out
 
 
-def _quoted(text: str, limit: int = 60) -> str:
+def quoted(text: str, limit: int = 60) -> str:
     """Text from the file as a message quotes it: escaped (repr) and short."""
     return repr(text[:limit]) + ("…" if len(text) > limit else "")
 
@@ -155,11 +155,11 @@ def _text(value: object, name: str, key: object, where: str) -> str:
         for item in value:
             if not isinstance(item, str):
                 raise NotesError(
-                    f"{where}: {_quoted(str(key))} holds {_kind(item)} in its list; "
+                    f"{where}: {quoted(str(key))} holds {_kind(item)} in its list; "
                     "only text belongs there"
                 )
         return ", ".join(v.strip() for v in value)
-    raise NotesError(f"{where}: {_quoted(str(key))} is {_kind(value)}, not text")
+    raise NotesError(f"{where}: {quoted(str(key))} is {_kind(value)}, not text")
 
 
 def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
@@ -168,7 +168,7 @@ def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
         name = _COLUMNS.get(str(key).strip().casefold().replace(" ", "_"))
         if name is None:
             known = ", ".join(sorted(set(_COLUMNS.values())))
-            raise NotesError(f"{where}: unknown column {_quoted(str(key))}; known columns: {known}")
+            raise NotesError(f"{where}: unknown column {quoted(str(key))}; known columns: {known}")
         text = _text(value, name, key, where)
         if text:
             out[name] = text
@@ -182,7 +182,7 @@ def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
         if f.type == "choice" and value is not None:
             if value.casefold() not in f.choices:
                 raise NotesError(
-                    f"{where}: {f.name} {_quoted(value)} is not one of {', '.join(f.choices)}"
+                    f"{where}: {f.name} {quoted(value)} is not one of {', '.join(f.choices)}"
                 )
             out[f.name] = value.casefold()
     return out
@@ -196,7 +196,7 @@ def _rows_from_csv(text: str, delimiter: str, source: Path) -> list[NoteRow]:
     ]
     twice = sorted(h for h, n in Counter(header).items() if n > 1)
     if twice:
-        raise NotesError(f"{source.name}: column {_quoted(twice[0])} appears twice in the header")
+        raise NotesError(f"{source.name}: column {quoted(twice[0])} appears twice in the header")
     rows = []
     for record in reader:
         line = reader.line_num
@@ -246,7 +246,7 @@ def _rows_from_json(text: str, source: Path) -> list[NoteRow]:
         ) from exc
     except _Repeated as exc:
         raise NotesError(
-            f"{source.name}: {_quoted(str(exc.args[0]))} appears twice in one object"
+            f"{source.name}: {quoted(str(exc.args[0]))} appears twice in one object"
         ) from exc
     except ValueError as exc:  # JSONDecodeError is one
         raise NotesError(f"{source.name} is not valid JSON: {exc}") from exc

@@ -21,7 +21,7 @@ from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, TakenDate, exif_date, parse_date
 from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
 from photodesk.files import source_key
-from photodesk.ingest.notes import NoteRow, Notes
+from photodesk.ingest.notes import NoteRow, Notes, quoted
 from photodesk.ingest.worker import Inspected
 from photodesk.language import MAX_PER_PHOTO, few, screen, shown
 from photodesk.text import display_path, without_controls
@@ -108,15 +108,17 @@ class Store:
         self.notes_for = found.by_path
         source = str(self.notes.source)
         for row in found.unmatched:
-            self.warning(source, f"line {row.line} names {row.file!r}, which is not in this batch")
+            self.warning(
+                source, f"line {row.line} names {quoted(row.file, 120)}, which is not in this batch"
+            )
         for row, candidates in found.ambiguous:
             folders = {str(Path(c).parent) for c in candidates}
             self.warning(
                 source,
-                f"line {row.line} names {row.file!r}, which fits {len(candidates)} files in "
-                "this batch; "
+                f"line {row.line} names {quoted(row.file, 120)}, which fits "
+                f"{len(candidates)} files in this batch; "
                 + (
-                    "their names differ only in case or accents as stored — rename one"
+                    "their names differ only in case or Unicode form — rename one"
                     if len(folders) < len(candidates)
                     else "give its folder too (day1/IMG_0001.JPG)"
                 )
@@ -125,7 +127,7 @@ class Store:
         for row, kept in found.repeated:
             self.warning(
                 source,
-                f"line {row.line} repeats line {kept.line} for {row.file!r}"
+                f"line {row.line} repeats line {kept.line} for {quoted(row.file, 120)}"
                 f"{' (' + row.language + ')' if row.language else ''}; only line {kept.line} used",
             )
 
