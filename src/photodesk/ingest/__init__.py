@@ -16,6 +16,7 @@ from pathlib import Path
 
 from photodesk.catalog import Catalog
 from photodesk.catalog import imports as runs
+from photodesk.config import Budgets
 from photodesk.files import source_key
 from photodesk.ingest import pool
 from photodesk.ingest.notes import Notes
@@ -42,6 +43,7 @@ class ImportOptions:
     notes: Notes | None = None
     workers: int | None = None  # default: one per core
     follow_links: bool = False  # symbolic links that lead outside the imported folders
+    budgets: Budgets | None = None  # what one file may cost; None: the defaults and environment's
 
 
 def import_paths(
@@ -76,11 +78,20 @@ def import_paths(
     def on_result(result: Inspected) -> None:
         nonlocal done
         outcome = store.store(result)
+        for reason in result.warnings:
+            store.warning(result.path, reason)
         done += 1
         report(ImportProgress(done, len(files), display_path(result.path), outcome))
 
-    if jobs and not cancelled():
-        pool.run(jobs, options.workers or os.cpu_count() or 1, on_result, cancelled)
+    try:
+        if jobs and not cancelled():
+            workers = options.workers or os.cpu_count() or 1
+            pool.run(jobs, workers, on_result, cancelled, budgets=options.budgets)
+    except KeyboardInterrupt:
+        # Ctrl-C, and the SIGTERM or SIGHUP the CLI turns into one: the workers are
+        # stopped by now, and the run says at once that it did not finish.
+        runs.finish_run(catalog.db, run_id, "interrupted", _counts(store.summary))
+        raise
 
     summary = store.summary
     summary.cancelled = cancelled()
@@ -89,9 +100,13 @@ def import_paths(
         catalog.db,
         run_id,
         "cancelled" if summary.cancelled else "finished",
-        {k: getattr(summary, k) for k in ("added", "duplicates", "skipped", "failed")},
+        _counts(summary),
     )
     return summary
+
+
+def _counts(summary: ImportSummary) -> dict[str, int]:
+    return {k: getattr(summary, k) for k in ("added", "duplicates", "skipped", "failed")}
 
 
 def _checked(

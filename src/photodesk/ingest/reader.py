@@ -3,7 +3,8 @@
 Pure: it touches neither the catalog nor the archive. Given a file's bytes
 (and its XMP sidecar's, if any) it returns what the file says about itself
 (pixel size, camera, GPS, date, captions, keywords, place) and a small upright
-thumbnail, or raises `ReadError` with a one-line reason.
+thumbnail, or raises `ReadError` with a one-line reason. A `MemoryError` is
+left to the caller, which knows the budget that was exceeded.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import io
 import logging
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +49,7 @@ class Facts:
     family: str  # the format family the first bytes say (sniff)
     record: dict[str, Any] = field(default_factory=dict)  # catalog values, metadata as read
     thumbnail: bytes = b""
+    warnings: list[str] = field(default_factory=list)  # what was read but not believed
 
 
 def _pixel_size(image: Image.Image) -> tuple[int, int]:
@@ -92,15 +95,25 @@ def family_of(data: bytes) -> str:
     return family
 
 
-def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "en") -> Facts:
-    """Everything the file says about itself, and its thumbnail."""
+def read_image(
+    data: bytes,
+    sidecar: bytes | None = None,
+    default_lang: str = "en",
+    step: Callable[[str], None] | None = None,
+) -> Facts:
+    """Everything the file says about itself, and its thumbnail.
+
+    `step` hears "metadata" and "decode" as each starts, for whoever keeps the time.
+    """
     _register_plugins()
     family = family_of(data)
+    announce = step or (lambda _name: None)
     with warnings.catch_warnings():
         # Pillow warns about recoverable oddities (a malformed MPO index, an
         # invalid APNG chunk); the photo is still good.
         warnings.simplefilter("ignore")
         try:
+            announce("metadata")
             image = Image.open(io.BytesIO(data))
             image_format = image.format or family
             meta = read_metadata(data, image, sidecar, default_lang)
@@ -114,10 +127,11 @@ def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "e
             # A fresh decoder for the pixels: metadata readers may have started a
             # load that failed quietly, after which Pillow would hand back a
             # half-decoded image without complaint.
+            announce("decode")
             small = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
             thumb, phash = encode(small), dhash(small)
-        except MemoryError as exc:
-            raise ReadError(f"too large to decode in memory ({family})") from exc
+        except MemoryError:
+            raise
         except Exception as exc:  # any decoder failure is this file's problem, not the batch's
             raise ReadError(_describe(exc, family)) from exc
     exif = meta.exif
@@ -146,4 +160,4 @@ def read_image(data: bytes, sidecar: bytes | None = None, default_lang: str = "e
         "taken": meta.taken,
         "phash": phash,
     }
-    return Facts(family=family, record=record, thumbnail=thumb)
+    return Facts(family=family, record=record, thumbnail=thumb, warnings=meta.warnings)

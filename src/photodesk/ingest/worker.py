@@ -1,27 +1,71 @@
 """What one import worker does with one file: read it once, and file what it found.
 
-Runs in worker processes, so it takes and returns plain data. It hashes the
-bytes, asks the catalog (read-only) whether they are known already, so a
-renamed copy of a known photo costs a hash, not a decode, then lets the
-reader take the facts and writes the thumbnail and the archived original.
-The catalog rows are written by the importing process (`store`).
+Runs in worker processes, so it takes and returns plain data. It reads the
+bytes (only a regular file, only within the size limit, and again if they
+changed while being read), hashes them, asks the catalog (read-only) whether
+they are known already, so a renamed copy of a known photo costs a hash, not
+a decode, then lets the reader take the facts and writes the thumbnail and
+the archived original. The catalog rows are written by the importing process
+(`store`).
+
+Each step announces itself through `step()`, so the pool that watches the
+worker can say which one ran out of time ("took longer than 60 s to read its
+metadata").
 """
 
 from __future__ import annotations
 
 import functools
 import hashlib
+import os
+import stat
+import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from photodesk.catalog import Catalog, CatalogError, photos
-from photodesk.config import Archive
+from photodesk.config import Archive, Budgets, size_text
 from photodesk.files import write_atomic
 from photodesk.ingest.reader import ReadError, family_of, read_image
 from photodesk.ingest.sniff import EXTENSIONS
 from photodesk.metadata import find_sidecar
 from photodesk.text import display_path
+
+# What each step is doing, as the end of "took longer than 60 s …".
+STEPS = {
+    "read": "to read the file",
+    "sidecar": "to read its sidecar",
+    "metadata": "to read its metadata",
+    "decode": "to decode its pixels",
+    "archive": "to write its thumbnail and archived copy",
+}
+# A sidecar is a few kilobytes of XML; anything this big is not one.
+SIDECAR_LIMIT = 16 << 20
+# How long a file that changed while it was read gets to settle before the one retry.
+SETTLE_SECONDS = 0.2
+
+StepReporter = Callable[[str], None]
+_reporter: StepReporter | None = None
+_current = "read"
+
+
+def report_steps(reporter: StepReporter | None) -> None:
+    """Have `step()` tell `reporter` (the pool's worker loop) each step as it starts."""
+    global _reporter
+    _reporter = reporter
+
+
+def step(name: str) -> None:
+    global _current
+    _current = name
+    if _reporter is not None:
+        _reporter(name)
+
+
+def current_step() -> str:
+    return _current
 
 
 @dataclass
@@ -32,6 +76,7 @@ class Job:
     archive: Archive
     copy: bool  # False: record the path only (--in-place)
     default_lang: str = "en"
+    budgets: Budgets | None = None  # None: the defaults and the environment's
 
 
 @dataclass
@@ -43,6 +88,11 @@ class Inspected:
     sha256: str | None = None
     reason: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # the file imports, with these said
+
+
+class Changed(ReadError):
+    """The file changed while it was read: the bytes are no one version of it."""
 
 
 @functools.cache
@@ -63,30 +113,114 @@ def _known(archive: Archive, sha256: str) -> bool:
         return False  # the writer settles duplicates anyway; this is only a shortcut
 
 
+def _not_regular(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        kind = "a named pipe (FIFO)"
+    elif stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        kind = "a device"
+    elif stat.S_ISSOCK(mode):
+        kind = "a socket"
+    elif stat.S_ISDIR(mode):
+        kind = "a folder"
+    else:
+        kind = "not a regular file"
+    return f"{kind}, not an image file: not read"
+
+
+def read_regular(path: Path, limit: int, what: str = "the file") -> tuple[bytes, os.stat_result]:
+    """The bytes of a regular file no larger than `limit`, and the stat they belong to.
+
+    Opened non-blocking and judged by `fstat` on the open file, so a FIFO or a
+    device put in a file's place is refused rather than waited on; the size is
+    checked before anything is read, and only that many bytes are asked for.
+    Raises ReadError, or Changed when the size or mtime moved during the read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        raise ReadError(f"cannot read {what}: {exc.strerror or exc}") from exc
+    try:
+        before = os.fstat(fd)
+        if not stat.S_ISREG(before.st_mode):
+            raise ReadError(_not_regular(before.st_mode))
+        if before.st_size > limit:
+            raise ReadError(
+                f"{what} is {size_text(before.st_size)}, larger than the "
+                f"{size_text(limit)} limit for one file: not read"
+            )
+        data = _read_upto(fd, before.st_size + 1)  # one byte more shows a file still growing
+        after = os.fstat(fd)
+    except OSError as exc:
+        raise ReadError(f"cannot read {what}: {exc.strerror or exc}") from exc
+    finally:
+        os.close(fd)
+    if len(data) != before.st_size or _version(after) != _version(before):
+        raise Changed(f"{what} changed while it was read (is it still being written?)")
+    return data, before
+
+
+def _version(st: os.stat_result) -> tuple[int, int]:
+    return st.st_size, st.st_mtime_ns
+
+
+def _read_upto(fd: int, count: int) -> bytes:
+    # One read() takes a whole file up to 2 GiB; the loop is for larger limits
+    # and for file systems that hand back less.
+    data = os.read(fd, count)
+    if len(data) in (0, count):
+        return data
+    parts = [data]
+    got = len(data)
+    while got < count and (chunk := os.read(fd, count - got)):
+        parts.append(chunk)
+        got += len(chunk)
+    return b"".join(parts)
+
+
+def _read_settled(path: Path, limit: int) -> tuple[bytes, os.stat_result]:
+    """The file's bytes; a file that changes while read gets one more try."""
+    try:
+        return read_regular(path, limit)
+    except Changed:
+        time.sleep(SETTLE_SECONDS)
+    return read_regular(path, limit)
+
+
+def _sidecar(path: Path, warnings: list[str]) -> tuple[Path | None, bytes | None]:
+    """The sidecar beside `path` and its bytes; a sidecar that fails is a warning, never fatal."""
+    found = find_sidecar(path, on_error=warnings.append)
+    if found is None:
+        return None, None
+    try:
+        data, _ = read_regular(found, SIDECAR_LIMIT, what="its sidecar")
+    except ReadError as exc:
+        warnings.append(f"{exc} ({display_path(found.name)}); imported without it")
+        return None, None
+    return found, data
+
+
 def inspect(job: Job) -> Inspected:
     result = Inspected(path=job.path, size=job.size, mtime_ns=job.mtime_ns, status="problem")
     path = Path(job.path)
+    limits = job.budgets or Budgets.from_env()
     try:
-        with open(path, "rb") as f:
-            data = f.read()
-    except OSError as exc:
-        result.reason = f"cannot read the file: {exc.strerror or exc}"
-        return result
-    try:
+        step("read")
+        data, st = _read_settled(path, limits.file_size)
+        # What is recorded is what was read, even if the file changed since the scan.
+        result.size, result.mtime_ns = st.st_size, st.st_mtime_ns
         family = family_of(data)
         result.sha256 = sha = hashlib.sha256(data).hexdigest()
         if _known(job.archive, sha):
             result.status = "duplicate"
             return result
-        sidecar_path = find_sidecar(path)
-        sidecar = sidecar_path.read_bytes() if sidecar_path else None
-        facts = read_image(data, sidecar, job.default_lang)
+        step("sidecar")
+        sidecar_path, sidecar = _sidecar(path, result.warnings)
+        facts = read_image(data, sidecar, job.default_lang, step=step)
     except ReadError as exc:
         result.reason = str(exc)
         return result
-    except OSError as exc:  # the sidecar
-        result.reason = f"cannot read the sidecar: {exc.strerror or exc}"
-        return result
+    result.warnings.extend(facts.warnings)
+    step("archive")
     try:
         thumb_path = job.archive.thumb_path(sha)
         write_atomic(thumb_path, facts.thumbnail)

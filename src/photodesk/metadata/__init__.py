@@ -7,6 +7,8 @@ then IIM, the order in which tools like Lightroom write them).
 
 from __future__ import annotations
 
+import stat
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -33,18 +35,33 @@ class Metadata:
     places: dict[str, dict[str, str]] = field(default_factory=dict)
     date_created: str | None = None
     taken: dict[str, str] = field(default_factory=dict)  # photodesk's own date: taken_* columns
+    warnings: list[str] = field(default_factory=list)  # values found but not believed
 
 
-def find_sidecar(path: Path) -> Path | None:
-    """Sidecars are `name.xmp` (Lightroom, Capture One) or `name.jpg.xmp` (darktable, digiKam)."""
+def find_sidecar(path: Path, on_error: Callable[[str], None] | None = None) -> Path | None:
+    """Sidecars are `name.xmp` (Lightroom, Capture One) or `name.jpg.xmp` (darktable, digiKam).
+
+    A place a sidecar cannot be looked for (a name too long once `.xmp` is
+    added, a folder that cannot be searched) is told to `on_error`, once per
+    reason, and the next place is tried: it costs the sidecar, not the photo.
+    """
+    said: set[str] = set()
     for candidate in (
         path.with_suffix(".xmp"),
         path.with_suffix(".XMP"),
         path.with_name(path.name + ".xmp"),
         path.with_name(path.name + ".XMP"),
     ):
-        if candidate.is_file():
-            return candidate
+        try:
+            if stat.S_ISREG(candidate.stat().st_mode):
+                return candidate
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            reason = f"cannot look for its sidecar: {exc.strerror or exc}"
+            if on_error is not None and reason not in said:
+                on_error(reason)
+            said.add(reason)
     return None
 
 
@@ -106,6 +123,8 @@ def read_metadata(
     default_lang: str = "en",
 ) -> Metadata:
     meta = Metadata(exif=read_exif(data, image))
+    if meta.exif.gps_problem:
+        meta.warnings.append(meta.exif.gps_problem)
     sources: list[dict[str, object]] = []
     if sidecar:
         sources.append(parse_xmp(sidecar))

@@ -10,11 +10,17 @@ from __future__ import annotations
 
 import io
 import logging
+import signal
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, fields
 from fractions import Fraction
-from typing import Any
+from typing import Any, BinaryIO
 
-import exifread
+from exifread.core.exceptions import ExifNotFound, InvalidExif
+from exifread.core.exif_header import ExifHeader
+from exifread.core.find_exif import determine_type, get_endian_str
 from PIL import Image
 
 log = logging.getLogger(__name__)
@@ -26,6 +32,19 @@ _MAKE, _MODEL, _ORIENTATION, _ARTIST, _COPYRIGHT = 0x010F, 0x0110, 0x0112, 0x013
 _DTO, _OFFSET_DTO, _SUBSEC_DTO = 0x9003, 0x9011, 0x9291
 _LENS_MODEL, _BODY_SERIAL = 0xA434, 0xA431
 _GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON, _GPS_ALT_REF, _GPS_ALT = 1, 2, 3, 4, 5, 6
+
+# The tags exifread is let to decode: what ExifFacts holds, and the pointers to the
+# EXIF and GPS IFDs (GPS tags share numbers 1-6 with other IFDs' rarely used ones).
+_WANTED_TAGS = frozenset(
+    {_MAKE, _MODEL, _ORIENTATION, _ARTIST, _COPYRIGHT, _IFD_EXIF, _IFD_GPS}
+    | {_DTO, _OFFSET_DTO, _SUBSEC_DTO, _LENS_MODEL, _BODY_SERIAL}
+    | {_GPS_LAT_REF, _GPS_LAT, _GPS_LON_REF, _GPS_LON, _GPS_ALT_REF, _GPS_ALT}
+)
+_MAX_DECODED = 256  # a camera writes each wanted tag once, some twenty in all; the rest is skipped
+_MAX_VALUES = 64  # GPS coordinates are three numbers; nothing wanted is longer
+_MAX_TEXT = 4096  # make, model, artist, copyright: a line each
+# exifread is pure Python; on anything it has not finished by then, Pillow's reading stands.
+EXIFREAD_SECONDS = 5.0
 
 
 @dataclass
@@ -43,6 +62,7 @@ class ExifFacts:
     gps_lat: float | None = None
     gps_lon: float | None = None
     gps_alt: float | None = None
+    gps_problem: str | None = None  # why a position that was there was not believed
 
     def fill_from(self, other: ExifFacts) -> None:
         for f in fields(self):
@@ -68,19 +88,63 @@ def _number(value: Any) -> float | None:
         return None
 
 
-def _degrees(parts: Any, ref: str | None, negative_ref: str) -> float | None:
+class BadPosition(ValueError):
+    """GPS values that cannot be a place: the message says why, for the import's warnings."""
+
+
+@dataclass(frozen=True)
+class _Axis:
+    name: str
+    positive: str
+    negative: str
+    limit: float
+
+
+_LATITUDE = _Axis("latitude", "N", "S", 90.0)
+_LONGITUDE = _Axis("longitude", "E", "W", 180.0)
+
+
+def _degrees(parts: Any, ref: str | None, axis: _Axis) -> float | None:
+    """Signed decimal degrees, None when absent, BadPosition when present but impossible.
+
+    A wrong position is worse than none: minutes or seconds of 60 or more, a
+    negative part, a value past the pole or the antimeridian, or a reference
+    other than the axis's two letters all mean the camera (or a forger) wrote
+    something that is not a place.
+    """
     try:
-        d, m, s = (_number(p) for p in list(parts)[:3])
+        values = [_number(p) for p in list(parts)[:3]]
     except (TypeError, ValueError):
         return None
-    if d is None or m is None or s is None:
+    if len(values) < 3 or None in values:
         return None
+    d, m, s = (float(v or 0) for v in values)
+    shown = f"{axis.name} {d:g}° {m:g}′ {s:g}″"
+    if min(d, m, s) < 0:
+        raise BadPosition(f"GPS {shown} has a negative part")
+    if m >= 60 or s >= 60:
+        raise BadPosition(f"GPS {shown} has minutes or seconds of 60 or more")
     value = d + m / 60 + s / 3600
-    if not -180 <= value <= 180:
-        return None
-    if ref and ref.strip().upper().startswith(negative_ref):
-        value = -value
-    return value
+    if value > axis.limit:
+        raise BadPosition(f"GPS {shown} is beyond {axis.limit:g}°")
+    hemisphere = (ref or "").strip().upper()
+    if hemisphere not in (axis.positive, axis.negative):
+        raise BadPosition(
+            f"GPS {axis.name} reference {ref or ''!r} is not {axis.positive} or {axis.negative}"
+        )
+    return -value if hemisphere == axis.negative else value
+
+
+def _position(facts: ExifFacts, lat: Any, lat_ref: Any, lon: Any, lon_ref: Any) -> bool:
+    """Set the position from both axes; False (and the reason kept) when it is impossible."""
+    try:
+        facts.gps_lat = _degrees(lat, lat_ref, _LATITUDE)
+        facts.gps_lon = _degrees(lon, lon_ref, _LONGITUDE)
+    except BadPosition as exc:
+        facts.gps_lat = facts.gps_lon = None
+        facts.gps_problem = f"{exc}: position not stored"
+        return False
+    return True
 
 
 def _altitude(alt: Any, ref: Any) -> float | None:
@@ -98,9 +162,88 @@ def _valid_coordinates(facts: ExifFacts) -> None:
         facts.gps_lat = facts.gps_lon = facts.gps_alt = None
 
 
+class _Overtime(BaseException):
+    """exifread ran past its time; a BaseException so no `except Exception` inside it stops it."""
+
+
+class _BoundedHeader(ExifHeader):
+    """exifread's IFD reader, held to work proportional to what photodesk reads.
+
+    A hostile block can point many entries at one large IFD (K×M work), chain
+    IFDs so each is reached along many paths (exponential), claim huge value
+    counts, or ask for gigabytes of "text". Here each IFD is read once
+    whatever points at it, only the tags photodesk uses are decoded, their
+    number and sizes are capped, and the rest is skipped unread.
+    """
+
+    def __init__(self, fh: BinaryIO, endian: str, offset: int, fake_exif: int) -> None:
+        super().__init__(fh, endian, offset, fake_exif, strict=False, detailed=False)
+        self._seen: set[int] = set()
+        self._decoded = 0
+
+    def dump_ifd(self, ifd: int, ifd_name: str, *args: Any, **kwargs: Any) -> None:
+        if ifd in self._seen:
+            return
+        self._seen.add(ifd)
+        super().dump_ifd(ifd, ifd_name, *args, **kwargs)
+
+    def _process_tag(
+        self, ifd: int, ifd_name: str, tag_entry: Any, entry: int, tag: int, *rest: Any
+    ) -> None:
+        if tag not in _WANTED_TAGS or self._decoded >= _MAX_DECODED:
+            return
+        self._decoded += 1
+        super()._process_tag(ifd, ifd_name, tag_entry, entry, tag, *rest)
+
+    def _process_field(self, tag_name: str, count: int, *rest: Any) -> list:
+        return [] if count > _MAX_VALUES else super()._process_field(tag_name, count, *rest)
+
+    def _process_ascii_field(self, ifd_name: str, tag_name: str, count: int, offset: int) -> Any:
+        return super()._process_ascii_field(ifd_name, tag_name, min(count, _MAX_TEXT), offset)
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Interrupt pure-Python work after `seconds` (main thread only: where signals land)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise _Overtime
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+
+
+def _exifread_tags(data: bytes) -> dict[str, Any]:
+    """exifread's tags of IFD0, EXIF and GPS, the way process_file finds them, but bounded."""
+    fh = io.BytesIO(data)
+    try:
+        offset, endian, fake_exif = determine_type(fh)
+    except (ExifNotFound, InvalidExif):
+        return {}
+    header = _BoundedHeader(fh, get_endian_str(endian)[0], offset, fake_exif)
+    # IFD0 only: the thumbnail IFD and the chain after it hold nothing photodesk reads.
+    header.dump_ifd(header.s2n(4, 4), "Image")
+    exif_ifd = header.tags.get("Image ExifOffset")
+    if exif_ifd and exif_ifd.values:
+        header.dump_ifd(exif_ifd.values[0], "EXIF")
+    return header.tags
+
+
 def _from_exifread(data: bytes) -> ExifFacts:
     try:
-        tags = exifread.process_file(io.BytesIO(data), details=False, extract_thumbnail=False)
+        with _time_limit(EXIFREAD_SECONDS):
+            tags = _exifread_tags(data)
+    except _Overtime:
+        log.debug("exifread took over %s s; Pillow's reading alone is used", EXIFREAD_SECONDS)
+        return ExifFacts()
     except Exception as exc:  # exifread raises anything on malformed blocks
         log.debug("exifread failed: %s", exc)
         return ExifFacts()
@@ -129,10 +272,9 @@ def _from_exifread(data: bytes) -> ExifFacts:
         facts.orientation = int(orientation[0]) if isinstance(orientation, list) else None
     lat, lon = tag("GPS GPSLatitude"), tag("GPS GPSLongitude")
     if lat and lon:
-        facts.gps_lat = _degrees(lat, tag_text("GPS GPSLatitudeRef"), "S")
-        facts.gps_lon = _degrees(lon, tag_text("GPS GPSLongitudeRef"), "W")
+        lat_ref, lon_ref = tag_text("GPS GPSLatitudeRef"), tag_text("GPS GPSLongitudeRef")
         alt = tag("GPS GPSAltitude")
-        if alt:
+        if _position(facts, lat, lat_ref, lon, lon_ref) and alt:
             facts.gps_alt = _altitude(alt[0], tag("GPS GPSAltitudeRef"))
     return facts
 
@@ -160,9 +302,9 @@ def _from_pillow(image: Image.Image) -> ExifFacts:
     if isinstance(orientation, int):
         facts.orientation = orientation
     if gps.get(_GPS_LAT) and gps.get(_GPS_LON):
-        facts.gps_lat = _degrees(gps[_GPS_LAT], _text(gps.get(_GPS_LAT_REF)), "S")
-        facts.gps_lon = _degrees(gps[_GPS_LON], _text(gps.get(_GPS_LON_REF)), "W")
-        if gps.get(_GPS_ALT) is not None:
+        lat_ref, lon_ref = _text(gps.get(_GPS_LAT_REF)), _text(gps.get(_GPS_LON_REF))
+        placed = _position(facts, gps[_GPS_LAT], lat_ref, gps[_GPS_LON], lon_ref)
+        if placed and gps.get(_GPS_ALT) is not None:
             facts.gps_alt = _altitude(gps[_GPS_ALT], gps.get(_GPS_ALT_REF))
     return facts
 
@@ -173,5 +315,8 @@ def read_exif(data: bytes, image: Image.Image | None) -> ExifFacts:
         facts.fill_from(_from_pillow(image))
     if facts.orientation is not None and not 1 <= facts.orientation <= 8:
         facts.orientation = None
+    if facts.gps_problem:
+        # Either reader doubting the position is enough: the two disagree only on damage.
+        facts.gps_lat = facts.gps_lon = facts.gps_alt = None
     _valid_coordinates(facts)
     return facts

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 import xml.etree.ElementTree as ET
 
 from photodesk.dates import DATE_COLUMNS
@@ -40,21 +39,89 @@ _SIMPLE = tuple(f for f in _READ if f.xmp_kind == "simple")
 _LANG_ALT = tuple(f for f in _READ if f.xmp_kind == "lang-alt" and f.scope == "language")
 _MULTI = tuple(f for f in _READ if f not in _SIMPLE and f not in _LANG_ALT)
 
-_PACKET = re.compile(rb"<x:xmpmeta[\s>].*?</x:xmpmeta>", re.S)
-_RDF_ONLY = re.compile(rb"<rdf:RDF[\s>].*?</rdf:RDF>", re.S)
+# The encodings the XMP specification allows a packet, each with its byte-order mark.
+_ENCODINGS = (
+    ("utf-8", b"\xef\xbb\xbf"),
+    ("utf-16-le", b"\xff\xfe"),
+    ("utf-16-be", b"\xfe\xff"),
+    ("utf-32-le", b"\xff\xfe\x00\x00"),
+    ("utf-32-be", b"\x00\x00\xfe\xff"),
+)
+# A packet's outermost element, or a bare RDF block as some writers leave it.
+_ROOTS = (("<x:xmpmeta", "</x:xmpmeta>"), ("<rdf:RDF", "</rdf:RDF>"))
+# Where a packet may start, and how long it may be: the search reads at most this
+# much of a file whatever it holds, and every byte it reads once per encoding.
+SCAN_LIMIT = 16 << 20
+PACKET_LIMIT = 16 << 20
+
+
+def _span(
+    data: bytes, opening: bytes, closing: bytes, after: tuple[bytes, ...]
+) -> tuple[int, int] | None:
+    """The first `opening`…`closing` within the limits, found in one forward pass."""
+    end = min(len(data), SCAN_LIMIT)
+    pos = data.find(opening, 0, end)
+    while pos >= 0:
+        follows = pos + len(opening)
+        if data[follows : follows + len(after[0])] in after:
+            # A closing tag that is not after the first opening is after no later one.
+            stop = data.find(closing, follows, follows + PACKET_LIMIT)
+            return (pos, stop + len(closing)) if stop >= 0 else None
+        pos = data.find(opening, follows, end)
+    return None
 
 
 def find_packet(data: bytes) -> bytes | None:
-    """Locate an XMP packet anywhere in a file's bytes (any container, any position)."""
-    start = data.find(b"<x:xmpmeta")
-    if start < 0:
-        start = data.find(b"<rdf:RDF")
-        if start < 0:
-            return None
-        m = _RDF_ONLY.search(data, start)
-    else:
-        m = _PACKET.search(data, start)
-    return m.group(0) if m else None
+    """Locate an XMP packet anywhere in a file's bytes (any container, any position).
+
+    In any of the encodings XMP allows (UTF-8, UTF-16 and UTF-32 in either
+    byte order); the earliest wins. Linear, and bounded by SCAN_LIMIT and
+    PACKET_LIMIT whatever the file's size.
+    """
+    for opening, closing in _ROOTS:
+        found: list[tuple[int, int]] = []
+        for encoding, _bom in _ENCODINGS:
+            after = tuple(c.encode(encoding) for c in " \t\r\n>")
+            span = _span(data, opening.encode(encoding), closing.encode(encoding), after)
+            if span is not None:
+                found.append(span)
+        if found:
+            start, end = min(found)
+            return bytes(data[start:end])
+    return None
+
+
+def _encoding(packet: bytes) -> tuple[str, int]:
+    """The packet's encoding and the length of its byte-order mark.
+
+    Without a mark, the zero bytes around its first character tell (as in
+    appendix F of the XML specification): "<" is 3C, 3C 00, 00 3C, 3C 00 00 00…
+    """
+    for encoding, bom in sorted(_ENCODINGS, key=lambda e: -len(e[1])):
+        if packet.startswith(bom):
+            return encoding, len(bom)
+    head = packet[:4].ljust(4, b"\x01")
+    zeros = tuple(b == 0 for b in head)
+    if zeros == (True, True, True, False):
+        return "utf-32-be", 0
+    if zeros == (False, True, True, True):
+        return "utf-32-le", 0
+    if zeros[:2] == (True, False):
+        return "utf-16-be", 0
+    if zeros[:2] == (False, True):
+        return "utf-16-le", 0
+    return "utf-8", 0
+
+
+def _texts(packet: bytes | str) -> list[str]:
+    """The packet as text: as its encoding says, then (for damaged ones) as UTF-8 without NULs."""
+    if isinstance(packet, str):
+        return [packet.replace("\x00", "")]
+    encoding, bom = _encoding(packet)
+    decoded = packet[bom:].decode(encoding, "replace").replace("\x00", "").lstrip("\ufeff")
+    # Some writers pad UTF-8 with NULs, which can look like UTF-16 at the start.
+    legacy = packet.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf").decode("utf-8", "replace")
+    return [decoded] if encoding == "utf-8" else [decoded, legacy]
 
 
 def _q(f: Field) -> str:
@@ -104,14 +171,15 @@ def _location(element: ET.Element) -> dict[str, str]:
 
 
 def parse_xmp(packet: bytes | str) -> dict[str, object]:
-    """Return the caption fields of an XMP packet; malformed XML yields {}."""
-    if isinstance(packet, bytes):
-        # Packets are UTF-8 but some writers pad with NULs or a BOM.
-        packet = packet.replace(b"\x00", b"").lstrip(b"\xef\xbb\xbf")
-    try:
-        root = ET.fromstring(packet)
-    except ET.ParseError as exc:
-        log.debug("XMP unreadable: %s", exc)
+    """The caption fields of an XMP packet in any encoding XMP allows; malformed XML yields {}."""
+    root = None
+    for text in _texts(packet):
+        try:
+            root = ET.fromstring(text)
+            break
+        except ET.ParseError as exc:
+            log.debug("XMP unreadable: %s", exc)
+    if root is None:
         return {}
     out: dict[str, object] = {}
     for desc in root.iter(_RDF + "Description"):
