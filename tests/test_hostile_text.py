@@ -133,6 +133,9 @@ def test_language_tags_from_files_are_judged_as_a_users(catalog, run, tmp_path):
     assert "\x1b" not in result.output
     assert "notes.csv line 2: language '\\x1b[31m' is not a language tag" in result.output
     assert catalog.db["photos"].count == 1
+    run("story", "create", "S")
+    result = run("story", "show", "S", "--lang", "\x1b[31m", ok=False)
+    assert "'\\x1b[31m' is not a language tag" in result.output and "\x1b" not in result.output
 
 
 # -- item 5: names as people see them -------------------------------------------

@@ -11,7 +11,7 @@ from photodesk.catalog import photos as photo_rows
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import id_list
 from photodesk.cli.output import emit_json, print_rows
-from photodesk.language import few
+from photodesk.language import LanguageError, few, normalize_lang
 from photodesk.text import for_terminal
 
 
@@ -114,6 +114,10 @@ def story_list(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def story_show(ctx: click.Context, story: str, lang: str | None, as_json: bool) -> None:
     """The story's photos in story order."""
+    try:
+        lang = normalize_lang(lang) if lang else None
+    except LanguageError as exc:
+        raise click.BadParameter(str(exc), param_hint="--lang") from exc
     with open_catalog(ctx) as catalog:
         story_id = stories.require(catalog.db, story)
         info = stories.get(catalog.db, story_id)
