@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import signal
 import sys
+import threading
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 
 import click
 
@@ -13,6 +15,14 @@ from photodesk.catalog import stories
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import PHOTO_ID, date_bound
 from photodesk.cli.output import emit_json, print_photo, rows_or_json
+from photodesk.config import (
+    MAX_FILE_SIZE_ENV,
+    MEMORY_BUDGET_ENV,
+    TIME_BUDGET_ENV,
+    Budgets,
+    parse_seconds,
+    parse_size,
+)
 from photodesk.errors import PhotodeskError
 from photodesk.ingest import ImportOptions, ImportProgress, ImportSummary, import_paths
 from photodesk.ingest.notes import load_notes
@@ -44,6 +54,21 @@ from photodesk.text import for_terminal
     is_flag=True,
     help="Also import what symbolic links outside the imported folders lead to.",
 )
+@click.option(
+    "--time-budget",
+    metavar="SECONDS",
+    help=f"Longest one step of reading one file may take (default 60; ${TIME_BUDGET_ENV}).",
+)
+@click.option(
+    "--memory-budget",
+    metavar="SIZE",
+    help=f"Most memory a worker may use for one file (default 2G; ${MEMORY_BUDGET_ENV}).",
+)
+@click.option(
+    "--max-file-size",
+    metavar="SIZE",
+    help=f"Larger files are problems, not read (default 512M; ${MAX_FILE_SIZE_ENV}).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def import_cmd(
@@ -54,27 +79,71 @@ def import_cmd(
     copy: bool,
     workers: int | None,
     follow_links: bool,
+    time_budget: str | None,
+    memory_budget: str | None,
+    max_file_size: str | None,
     as_json: bool,
 ) -> None:
     """Import image files and folders (recursively) into the archive."""
     try:
         notes = load_notes(captions_file) if captions_file else None
+        budgets = Budgets.from_env(
+            seconds=parse_seconds(time_budget) if time_budget else None,
+            memory=parse_size(memory_budget) if memory_budget else None,
+            file_size=parse_size(max_file_size) if max_file_size else None,
+        )
     except PhotodeskError as exc:
         raise click.UsageError(str(exc)) from exc
     options = ImportOptions(
-        copy=copy, story=story, notes=notes, workers=workers, follow_links=follow_links
+        copy=copy,
+        story=story,
+        notes=notes,
+        workers=workers,
+        follow_links=follow_links,
+        budgets=budgets,
     )
     with open_catalog(ctx, create=True) as catalog, _progress(enabled=not as_json) as report:
         try:
-            summary = import_paths(catalog, list(paths), options, progress=report)
-        except KeyboardInterrupt:
-            click.echo("import interrupted; run the same command again to finish it", err=True)
-            sys.exit(130)
+            with _stop_on_signals():
+                summary = import_paths(catalog, list(paths), options, progress=report)
+        except KeyboardInterrupt as exc:
+            with suppress(OSError):  # after a hang-up there may be no terminal to tell
+                click.echo("import interrupted; run the same command again to finish it", err=True)
+            sys.exit(128 + exc.signum if isinstance(exc, _Stopped) else 130)
     if as_json:
         emit_json(summary.as_dict())
     else:
         _print_summary(summary)
     sys.exit(1 if summary.failed else 0)
+
+
+class _Stopped(KeyboardInterrupt):
+    """SIGTERM or SIGHUP, taken as Ctrl-C is."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+@contextmanager
+def _stop_on_signals() -> Iterator[None]:
+    """Within: SIGTERM and SIGHUP stop the import as Ctrl-C does (workers stopped, run marked)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield  # signal handlers can only be set from the main thread
+        return
+    caught = (signal.SIGTERM, signal.SIGHUP)
+
+    def stop(signum: int, _frame: object) -> None:
+        for sig in caught:  # once: a second signal must not cut the stopping short
+            signal.signal(sig, signal.SIG_IGN)
+        raise _Stopped(signum)
+
+    previous = {sig: signal.signal(sig, stop) for sig in caught}
+    try:
+        yield
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
 
 
 @contextmanager
