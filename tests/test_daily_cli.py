@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -97,3 +98,58 @@ def add_photo_cli(archive):
         return photo
 
     return add
+
+
+# -- 12. undo you can see ----------------------------------------------------------------
+
+
+def _credit(archive, photo_id):
+    with Catalog.open(archive) as catalog:
+        return catalog.db.execute("SELECT credit FROM photos WHERE id = ?", [photo_id]).fetchone()[
+            0
+        ]
+
+
+def test_history_without_an_id_lists_recent_change_sets(archive, run, add_photo_cli):
+    photo = add_photo_cli()
+    run("caption", str(photo), "--credit", "A", "--user", "mina")
+    run("caption", str(photo), "--credit", "B", "--source", "S", "--user", "joon")
+    out = run("history").output.splitlines()
+    assert out[0].startswith("#2 ") and "joon: edit — 1 photo, 2 fields" in out[0]
+    assert out[1].startswith("#1 ") and "mina" in out[1]
+    data = json.loads(run("history", "--json", "--limit", "1").output)
+    assert [d["id"] for d in data] == [2] and data[0]["fields"] == 2
+
+
+def test_undo_dry_run_changes_nothing(archive, run, add_photo_cli):
+    photo = add_photo_cli()
+    run("caption", str(photo), "--credit", "A")
+    run("caption", str(photo), "--credit", "B")
+    out = run("undo", "--dry-run").output
+    assert "undo would revert change set 2 (1 fields)" in out and "'B' → 'A'" in out
+    assert _credit(archive, photo) == "B"
+
+
+def test_redo_takes_back_an_undo_and_a_new_edit_ends_it(archive, run, add_photo_cli):
+    photo = add_photo_cli()
+    run("caption", str(photo), "--credit", "A")
+    run("caption", str(photo), "--credit", "B")
+    run("undo")
+    run("undo")
+    assert _credit(archive, photo) is None
+    assert "redid" in run("redo").output
+    assert _credit(archive, photo) == "A"
+    assert "redid" in run("redo").output
+    assert _credit(archive, photo) == "B"
+    assert run("redo").output.strip() == "nothing to redo"
+    run("undo")  # the redone edit can be undone again
+    assert _credit(archive, photo) == "A"
+    run("caption", str(photo), "--credit", "C")  # a new edit: nothing left to redo
+    assert run("redo").output.strip() == "nothing to redo"
+    assert _credit(archive, photo) == "C"
+    summaries = [c["summary"] for c in json.loads(run("history", "--json").output)]
+    assert summaries.count("redo of change set 1") == 1
+    assert summaries.count("redo of change set 2") == 1
+    with Catalog.open(archive) as catalog:
+        steps = catalog.db.execute("SELECT count(*) FROM history WHERE photo_id = ?", [photo])
+        assert steps.fetchone()[0] == 8  # 3 edits, 3 undos, 2 redos

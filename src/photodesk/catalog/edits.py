@@ -18,7 +18,7 @@ from sqlite_utils import Database
 
 from photodesk.catalog import codes as code_table
 from photodesk.catalog import history, places, search, settings
-from photodesk.catalog.sql import _column, _one, _update
+from photodesk.catalog.sql import _column, _one, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
 from photodesk.errors import PhotodeskError
@@ -315,6 +315,46 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
     return target, new_set
 
 
+def undo_preview(
+    db: Database, photo_id: int | None = None
+) -> tuple[int, list[dict[str, Any]]] | None:
+    """What `undo` would revert, without reverting it: (change set, entries newest first)."""
+    target = history.last_undoable(db, photo_id)
+    if target is None:
+        return None
+    already = _undone_photos(db, target)
+    return target, [
+        e for e in history.entries(db, target, photo_id) if e["photo_id"] not in already
+    ]
+
+
+def redo(db: Database, user: str) -> tuple[int, int] | None:
+    """Take back the newest undo: what it reverted is written again, as a new change set.
+
+    Returns (undone undo, new change set), or None when there is nothing to redo
+    (a new edit since the undo ends what can be redone).
+    """
+    with write(db):
+        target = history.last_redoable(db)
+        if target is None:
+            return None
+        original = _value(db, "SELECT undoes FROM change_sets WHERE id = ?", [target])
+        new_set = history._open_change_set(
+            db, user, f"redo of change set {original}", undoes=target
+        )
+        touched: set[int] = set()
+        for e in history.entries(db, target):
+            if e["field"] == "place":
+                continue  # an undone merge is redone with `place merge`, not here
+            _undo_entry(db, new_set, e)
+            touched.add(e["photo_id"])
+        _update(db, "change_sets", target, {"undone_by": new_set})
+        # The original edit stands again, so a later undo finds it.
+        db.execute("UPDATE change_sets SET undone_by = NULL WHERE id = ?", [original])
+        search._reindex(db, sorted(touched))
+    return target, new_set
+
+
 def _undo_entry(db: Database, new_set: int, e: dict[str, Any]) -> None:
     f, pid = BY_NAME[e["field"]], e["photo_id"]
     row = _one(db, "SELECT * FROM photos WHERE id = ?", [pid]) or {}
@@ -338,7 +378,7 @@ def _undone_photos(db: Database, change_set: int) -> set[int]:
         _column(
             db,
             "SELECT DISTINCT h.photo_id FROM history h JOIN change_sets c ON c.id = h.change_set "
-            "WHERE c.undoes = ?",
+            "WHERE c.undoes = ? AND c.undone_by IS NULL",
             [change_set],
         )
     )

@@ -75,7 +75,8 @@ def for_photo(db: Database, photo_id: int) -> list[Change]:
         db,
         "SELECT h.change_set, c.at, c.user, h.photo_id, h.field, h.lang, h.old, h.new, "
         "(SELECT u.id FROM change_sets u JOIN history hu ON hu.change_set = u.id "
-        " WHERE u.undoes = c.id AND hu.photo_id = h.photo_id LIMIT 1) AS undone_by, c.undoes "
+        " WHERE u.undoes = c.id AND u.undone_by IS NULL AND hu.photo_id = h.photo_id "
+        " LIMIT 1) AS undone_by, c.undoes "
         "FROM history h JOIN change_sets c ON c.id = h.change_set "
         "WHERE h.photo_id = ? ORDER BY h.change_set, h.id",
         [photo_id],
@@ -113,11 +114,41 @@ def last_undoable(db: Database, photo_id: int | None = None) -> int | None:
             "SELECT c.id FROM change_sets c WHERE c.undone_by IS NULL AND c.undoes IS NULL "
             "AND EXISTS (SELECT 1 FROM history h WHERE h.change_set = c.id AND h.photo_id = ?) "
             "AND NOT EXISTS (SELECT 1 FROM change_sets u JOIN history hu "
-            "ON hu.change_set = u.id WHERE u.undoes = c.id AND hu.photo_id = ?) "
+            "ON hu.change_set = u.id WHERE u.undoes = c.id AND u.undone_by IS NULL "
+            "AND hu.photo_id = ?) "
             "ORDER BY c.id DESC LIMIT 1"
         )
         params = [photo_id, photo_id]
     return _value(db, sql, params)
+
+
+def recent(db: Database, limit: int = 20) -> list[dict[str, Any]]:
+    """The newest change sets archive-wide: who, when, what, how many photos and fields."""
+    return _rows(
+        db,
+        "SELECT c.id, c.at, c.user, c.summary, c.undoes, c.undone_by, "
+        "count(DISTINCT h.photo_id) AS photos, count(h.id) AS fields "
+        "FROM change_sets c LEFT JOIN history h ON h.change_set = c.id "
+        "GROUP BY c.id ORDER BY c.id DESC LIMIT ?",
+        [limit],
+    )
+
+
+def last_redoable(db: Database) -> int | None:
+    """The undo a redo would take back: the newest undo still standing, with nothing but
+    other undos and redos made after it (a new edit ends what can be redone)."""
+    for row in _rows(
+        db,
+        "SELECT c.id, c.undoes, c.undone_by, u.undoes AS undid_an_undo "
+        "FROM change_sets c LEFT JOIN change_sets u ON u.id = c.undoes "
+        "WHERE EXISTS (SELECT 1 FROM history h WHERE h.change_set = c.id) "
+        "ORDER BY c.id DESC",
+    ):
+        if row["undoes"] is None:
+            return None  # a new edit: what came before it cannot be redone
+        if row["undid_an_undo"] is None and row["undone_by"] is None:
+            return int(row["id"])  # an undo still standing
+    return None
 
 
 def entries(db: Database, change_set: int, photo_id: int | None = None) -> list[dict[str, Any]]:

@@ -88,12 +88,37 @@ def _selection(
 
 
 @click.command("history")
-@click.argument("photo_id", type=PHOTO_ID)
+@click.argument("photo_id", type=PHOTO_ID, required=False)
+@click.option(
+    "--limit",
+    type=click.IntRange(1, 10_000),
+    default=20,
+    show_default=True,
+    help="Without PHOTO_ID: how many change sets.",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def history_cmd(ctx: click.Context, photo_id: int, as_json: bool) -> None:
-    """Every change to one photo's caption fields, oldest first."""
+def history_cmd(ctx: click.Context, photo_id: int | None, limit: int, as_json: bool) -> None:
+    """Every change to one photo's caption fields, oldest first; without PHOTO_ID, the
+    archive's newest change sets: who, when, how many photos and fields."""
     with open_catalog(ctx) as catalog:
+        if photo_id is None:
+            sets = history.recent(catalog.db, limit)
+            if as_json:
+                emit_json(sets)
+            elif not sets:
+                click.echo("no changes recorded")
+            for c in sets if not as_json else []:
+                state = " (undone)" if c["undone_by"] else ""
+                click.echo(
+                    for_terminal(
+                        f"#{c['id']} {c['at']} {c['user']}: {c['summary']} — "
+                        f"{c['photos']} photo{'' if c['photos'] == 1 else 's'}, "
+                        f"{c['fields']} field{'' if c['fields'] == 1 else 's'}{state}",
+                        single_line=True,
+                    )
+                )
+            return
         if not photos.exists(catalog.db, photo_id):
             raise click.ClickException(f"no photo with id {photo_id}")
         changes = history.for_photo(catalog.db, photo_id)
@@ -114,15 +139,44 @@ def history_cmd(ctx: click.Context, photo_id: int, as_json: bool) -> None:
 
 @click.command("undo")
 @click.argument("photo_id", type=PHOTO_ID, required=False)
+@click.option("--dry-run", is_flag=True, help="Show what would be reverted; change nothing.")
 @click.option("--user", help="Who is undoing (default: the login name).")
 @click.pass_context
-def undo_cmd(ctx: click.Context, photo_id: int | None, user: str | None) -> None:
+def undo_cmd(ctx: click.Context, photo_id: int | None, dry_run: bool, user: str | None) -> None:
     """Revert the last change set (a batch edit undoes as one), or PHOTO_ID's last change."""
     with open_catalog(ctx) as catalog:
         if photo_id is not None and not photos.exists(catalog.db, photo_id):
             raise click.ClickException(f"no photo with id {photo_id}")
+        if dry_run:
+            preview = edits.undo_preview(catalog.db, photo_id)
+            if preview is None:
+                click.echo("nothing to undo")
+                return
+            target, entries = preview
+            click.echo(f"undo would revert change set {target} ({len(entries)} fields):")
+            for e in entries:
+                field = f"{e['field']} [{e['lang']}]" if e["lang"] else e["field"]
+                new = history.display_value(catalog.db, e["field"], e["new"])
+                old = history.display_value(catalog.db, e["field"], e["old"])
+                who = f"photo {e['photo_id']}" if e["photo_id"] else "places"
+                click.echo(for_terminal(f"  {who}: {field}: {new!r} → {old!r}", single_line=True))
+            return
         done = edits.undo(catalog.db, history.current_user(user), photo_id)
     if done is None:
         click.echo("nothing to undo")
     else:
         click.echo(f"undid change set {done[0]} (recorded as change set {done[1]})")
+
+
+@click.command("redo")
+@click.option("--user", help="Who is redoing (default: the login name).")
+@click.pass_context
+def redo_cmd(ctx: click.Context, user: str | None) -> None:
+    """Take back the last undo: what it reverted is written again (a new edit since then
+    ends what can be redone)."""
+    with open_catalog(ctx) as catalog:
+        done = edits.redo(catalog.db, history.current_user(user))
+    if done is None:
+        click.echo("nothing to redo")
+    else:
+        click.echo(f"redid what change set {done[0]} undid (recorded as change set {done[1]})")

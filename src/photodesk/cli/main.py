@@ -104,6 +104,7 @@ for command in (
     captioning.caption_cmd,
     captioning.history_cmd,
     captioning.undo_cmd,
+    captioning.redo_cmd,
     places.place_group,
     pairs.pair_group,
     stories.story_group,
