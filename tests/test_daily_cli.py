@@ -153,3 +153,85 @@ def test_redo_takes_back_an_undo_and_a_new_edit_ends_it(archive, run, add_photo_
     with Catalog.open(archive) as catalog:
         steps = catalog.db.execute("SELECT count(*) FROM history WHERE photo_id = ?", [photo])
         assert steps.fetchone()[0] == 8  # 3 edits, 3 undos, 2 redos
+
+
+# -- 13. batch captions ------------------------------------------------------------------
+
+NOTE = "※ With the exception of one photograph, all photos were taken by the reporting partner."
+
+
+@pytest.fixture
+def three(archive):
+    from photodesk.catalog import photos, search
+
+    with Catalog.open(archive) as catalog:
+        ids = []
+        for n, (caption, credit) in enumerate(
+            [("First.", "Desk"), ("Second.", None), (None, None)]
+        ):
+            photo, _ = photos.add(
+                catalog.db,
+                {"sha256": f"{n + 1:064x}", "file_name": f"{n}.jpg", "credit": credit},
+                {"en": {"description": caption}} if caption else None,
+            )
+            ids.append(photo)
+        search.reindex(catalog.db, ids)
+    return ids
+
+
+def _captions(archive, ids):
+    with Catalog.open(archive) as catalog:
+        rows = dict(
+            catalog.db.execute("SELECT photo_id, description FROM captions WHERE lang = 'en'")
+        )
+    return [rows.get(i) for i in ids]
+
+
+def test_append_a_note_to_every_caption_as_one_change_set(archive, run, three):
+    ids = ",".join(map(str, three))
+    run("caption", "--ids", ids, "--append-caption", NOTE)
+    assert _captions(archive, three) == [f"First.\n{NOTE}", f"Second.\n{NOTE}", NOTE]
+    run("caption", "--ids", ids, "--append-caption", NOTE)  # twice: still once
+    assert _captions(archive, three)[0] == f"First.\n{NOTE}"
+    run("caption", "--ids", ids, "--prepend-caption", "Quanhe:")
+    assert _captions(archive, three)[1] == f"Quanhe:\nSecond.\n{NOTE}"
+    run("undo")
+    run("undo")
+    assert _captions(archive, three) == ["First.", "Second.", None]
+
+
+def test_a_template_fills_only_empty_fields(archive, run, three, tmp_path):
+    template = tmp_path / "pad.json"
+    template.write_text(
+        json.dumps({"Credit Line": "Northline Photo Desk", "source": "Reporting partner"}),
+        encoding="utf-8",
+    )
+    ids = ",".join(map(str, three))
+    run("caption", "--ids", ids, "--template", str(template), "--append-caption", NOTE)
+    with Catalog.open(archive) as catalog:
+        rows = catalog.db.execute("SELECT credit, source FROM photos ORDER BY id").fetchall()
+        sets = catalog.db.execute("SELECT count(*) FROM change_sets").fetchone()[0]
+    assert rows == [
+        ("Desk", "Reporting partner"),  # a credit already there is kept
+        ("Northline Photo Desk", "Reporting partner"),
+        ("Northline Photo Desk", "Reporting partner"),
+    ]
+    assert sets == 1  # template and note: one change set
+
+
+def test_an_xmp_stationery_pad_is_read(archive, run, three, tmp_path):
+    from imagegen import xmp_packet
+
+    pad = tmp_path / "pad.xmp"
+    pad.write_text(xmp_packet(credit="Northline Photo Desk"), encoding="utf-8")
+    run("caption", "--ids", ",".join(map(str, three)), "--template", str(pad))
+    with Catalog.open(archive) as catalog:
+        credits = [r[0] for r in catalog.db.execute("SELECT credit FROM photos ORDER BY id")]
+    assert credits == ["Desk", "Northline Photo Desk", "Northline Photo Desk"]
+
+
+def test_a_bad_template_is_refused_in_one_line(archive, run, three, tmp_path):
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"Colour": "red"}', encoding="utf-8")
+    result = run("caption", "--ids", "1", "--template", str(bad), ok=False)
+    assert result.exit_code == 2 and "'Colour' is not a field" in result.output

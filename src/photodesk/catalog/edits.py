@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from sqlite_utils import Database
 
@@ -30,6 +30,9 @@ class EditError(PhotodeskError):
     pass
 
 
+Mode = Literal["set", "append", "prepend", "fill"]
+
+
 @dataclass
 class Edit:
     """What to change, by field name (fields.EDITABLE).
@@ -41,6 +44,11 @@ class Edit:
 
     values: dict[str, Any] = field(default_factory=dict)
     lang: str | None = None
+    # How a value meets what the photo holds, by field name; "set" when absent.
+    # "append"/"prepend" add text as a paragraph after/before the field's text (a
+    # note for every photo of a story); "fill" sets only a field that is empty
+    # (a stationery template). Photos differ, so these may go to a whole batch.
+    modes: dict[str, Mode] = field(default_factory=dict)
 
     def changes(self) -> dict[str, Any]:
         """The fields to change, in table order (history and warnings list them so)."""
@@ -52,7 +60,8 @@ class Edit:
         return not self.changes()
 
     def has_per_language(self) -> bool:
-        return any(k in PER_LANGUAGE for k in self.changes())
+        """Whether it sets a per-language field outright (the same text for every photo)."""
+        return any(k in PER_LANGUAGE and self.modes.get(k, "set") == "set" for k in self.changes())
 
 
 @dataclass
@@ -181,7 +190,7 @@ def apply_edit(
         if missing:
             raise EditError(f"no photo with id {missing[0]}")
         change_set = history._open_change_set(db, user, summary)
-        photos_changed, fields_changed = _apply_photos(db, change_set, rows, lang, new)
+        photos_changed, fields_changed = _apply_photos(db, change_set, rows, lang, new, edit.modes)
         if not fields_changed and len(photo_ids) <= BATCH_PHOTOS:
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
             return EditResult(None, 0, 0, expand.unknown, warnings)
@@ -192,7 +201,7 @@ def apply_edit(
         with write(db):
             ids = photo_ids[first : first + BATCH_PHOTOS]
             rows = {i: _one(db, "SELECT * FROM photos WHERE id = ?", [i]) for i in ids}
-            more = _apply_photos(db, change_set, rows, lang, new)
+            more = _apply_photos(db, change_set, rows, lang, new, edit.modes)
         photos_changed, fields_changed = photos_changed + more[0], fields_changed + more[1]
     if not fields_changed:
         with write(db):
@@ -207,13 +216,14 @@ def _apply_photos(
     rows: dict[int, dict[str, Any] | None],
     lang: str,
     new: dict[str, Any],
+    modes: dict[str, Mode],
 ) -> tuple[int, int]:
     """One transaction's share of an edit; returns (photos changed, fields changed)."""
     photos_changed = fields_changed = 0
     for photo_id, row in rows.items():
         if row is None:  # deleted by another photodesk since the edit began
             continue
-        changed = _apply_one(db, change_set, photo_id, row, lang, new)
+        changed = _apply_one(db, change_set, photo_id, row, lang, new, modes)
         if changed:
             photos_changed += 1
             fields_changed += changed
@@ -231,15 +241,34 @@ def _missing(db: Database, photo_ids: list[int]) -> list[int]:
     return [i for i in photo_ids if i not in found]
 
 
+def _combined(mode: Mode, old: Any, value: Any) -> Any:
+    """The value a field gets: `value` itself, or joined to what is there, or nothing."""
+    empty = old in (None, "", [])
+    if mode == "fill":
+        return old if not empty else value
+    if mode in ("append", "prepend") and not empty and value:
+        if str(value) in str(old):
+            return old  # already there: running the same batch twice adds it once
+        return f"{old}\n{value}" if mode == "append" else f"{value}\n{old}"
+    return value
+
+
 def _apply_one(
-    db: Database, change_set: int, photo_id: int, row: dict[str, Any], lang: str, new: dict
+    db: Database,
+    change_set: int,
+    photo_id: int,
+    row: dict[str, Any],
+    lang: str,
+    new: dict,
+    modes: dict[str, Mode] | None = None,
 ) -> int:
     """Write one photo's part of an edit; keeps `row` current for reindexing. Returns the count."""
     caption = _caption(db, photo_id, lang) if any(n in PER_LANGUAGE for n in new) else {}
     changed = 0
-    for name, value in new.items():
+    for name, given in new.items():
         f = BY_NAME[name]
         old = _current(row, caption, f)
+        value = _combined((modes or {}).get(name, "set"), old, given)
         if old == value:
             continue
         row.update(_write(db, photo_id, f, lang, value))

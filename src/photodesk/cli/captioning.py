@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import click
@@ -10,6 +11,8 @@ from photodesk.catalog import Catalog, edits, history, photos, search, stories
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import PHOTO_ID, field_options, id_list
 from photodesk.cli.output import emit_json
+from photodesk.errors import PhotodeskError
+from photodesk.metadata.template import load_template
 from photodesk.text import for_terminal
 
 
@@ -20,6 +23,17 @@ from photodesk.text import for_terminal
 @click.option("--search", "query", help="Batch: every photo this search finds.")
 @click.option("--lang", help="Language of headline/title/caption (default: the archive's).")
 @field_options(scopes=("language", "photo"))
+@click.option(
+    "--append-caption", metavar="TEXT", help="Add TEXT as a last paragraph of each caption."
+)
+@click.option(
+    "--prepend-caption", metavar="TEXT", help="Add TEXT as a first paragraph of each caption."
+)
+@click.option(
+    "--template",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A stationery file (XMP, or JSON of field: value) filling fields left empty.",
+)
 @click.option("--user", help="Who is editing (default: the login name).")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
@@ -30,6 +44,9 @@ def caption_cmd(
     story_name: str | None,
     query: str | None,
     lang: str | None,
+    append_caption: str | None,
+    prepend_caption: str | None,
+    template: Path | None,
     user: str | None,
     as_json: bool,
     **values: Any,
@@ -38,11 +55,29 @@ def caption_cmd(
 
     Text may hold code replacements such as =qh=; they expand when saved.
     An empty value ('') clears a field. Every change is kept in the history.
+    --append-caption, --prepend-caption and --template work on a whole
+    selection, photo by photo, in the same change set as the other fields.
     """
     selectors = [x for x in (photo_id, ids, story_name, query) if x is not None]
     if len(selectors) != 1:
         raise click.UsageError("name one photo ID, or one of --ids, --story, --search")
-    edit = edits.Edit(values, lang=lang)
+    if append_caption is not None and prepend_caption is not None:
+        raise click.UsageError("give --append-caption or --prepend-caption, not both")
+    modes: dict[str, edits.Mode] = {}
+    if template is not None:
+        try:
+            filled = load_template(template)
+        except PhotodeskError as exc:
+            raise click.UsageError(str(exc)) from exc
+        for name, value in filled.items():
+            if values.get(name) is None:  # an option given outright wins over the template
+                values[name], modes[name] = value, "fill"
+    for mode, text in (("append", append_caption), ("prepend", prepend_caption)):
+        if text is not None:
+            if values.get("description") is not None and modes.get("description") != "fill":
+                raise click.UsageError(f"give --caption or --{mode}-caption, not both")
+            values["description"], modes["description"] = text, mode  # type: ignore[assignment]
+    edit = edits.Edit(values, lang=lang, modes=modes)
     with open_catalog(ctx) as catalog:
         targets = _selection(catalog, photo_id, ids, story_name, query)
         if not targets:
