@@ -235,3 +235,45 @@ def test_a_bad_template_is_refused_in_one_line(archive, run, three, tmp_path):
     bad.write_text('{"Colour": "red"}', encoding="utf-8")
     result = run("caption", "--ids", "1", "--template", str(bad), ok=False)
     assert result.exit_code == 2 and "'Colour' is not a field" in result.output
+
+
+# -- 8. places and positions ----------------------------------------------------------
+
+
+def test_a_place_needs_both_coordinates_or_none(archive, run):
+    result = run("place", "add", "Quanhe", "--lat", "42.5", ok=False)
+    assert "a latitude without a longitude is no position" in result.output
+    run("place", "add", "Quanhe")
+    result = run("place", "edit", "Quanhe", "--lon", "130.6", ok=False)
+    assert "a longitude without a latitude is no position" in result.output
+    run("place", "edit", "Quanhe", "--lat", "42.4561", "--lon", "130.6")
+    run("place", "edit", "Quanhe", "--lat", "42.5")  # the longitude is there already
+    with Catalog.open(archive) as catalog:
+        row = catalog.db.execute("SELECT latitude, longitude FROM places").fetchone()
+    assert row == (42.5, 130.6)
+
+
+def test_positions_print_without_float_noise(archive, run):
+    from photodesk.catalog import photos
+
+    with Catalog.open(archive) as catalog:
+        photo, _ = photos.add(
+            catalog.db,
+            {
+                "sha256": "d" * 64,
+                "file_name": "d.jpg",
+                "gps_lat": 42.456100000000006,
+                "gps_lon": 130.60000000000002,
+            },
+        )
+    data = json.loads(run("show", str(photo), "--json").output)
+    assert (data["gps_lat"], data["gps_lon"]) == (42.4561, 130.6)
+    text = run("show", str(photo)).output
+    assert "42.4561" in text and "42.456100000000006" not in text
+
+
+def test_an_export_of_a_huge_id_range_says_so_briefly(archive, run):
+    with Catalog.open(archive):
+        pass
+    result = run("export", "sheet", "--ids", "1-99999", "--format", "csv", ok=False)
+    assert len(result.output) < 300 and "99,994 more" in result.output

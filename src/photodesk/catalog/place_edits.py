@@ -33,6 +33,11 @@ def edit(db: Database, name_or_id: str | int, new_name: str | None = None, **det
             raise places.PlaceError(f"cannot rename to {new_name!r}: empty or already taken")
         values["name"] = new_name
     with write(db):
+        current = places.get(db, place_id) or {}
+        places.check_position(
+            values.get("latitude", current.get("latitude")),
+            values.get("longitude", current.get("longitude")),
+        )
         _update(db, "places", place_id, values)
         search._reindex(db, places.photos_at(db, place_id))
     return place_id

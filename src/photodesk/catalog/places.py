@@ -82,6 +82,13 @@ def _find_or_create(db: Database, name: str, **details: object) -> tuple[int, bo
     return _insert(db, "places", {"name": name.strip(), **values}), True
 
 
+def check_position(lat: Any, lon: Any) -> None:
+    """A position is a latitude and a longitude: one without the other points nowhere."""
+    if (lat is None) != (lon is None):
+        given, missing = ("latitude", "longitude") if lon is None else ("longitude", "latitude")
+        raise PlaceError(f"a {given} without a {missing} is no position: give both, or neither")
+
+
 def check_details(details: dict[str, Any]) -> dict[str, Any]:
     """Coordinates in range and an ISO country code, before anything is written."""
     lat, lon = details.get("latitude"), details.get("longitude")
@@ -105,6 +112,7 @@ def add(db: Database, name: str, **details: Any) -> int:
     if find(db, name) is not None:
         raise PlaceError(f"a place named {name!r} exists already (change it with place edit)")
     values = check_details({k: v for k, v in details.items() if k in DETAILS and v is not None})
+    check_position(values.get("latitude"), values.get("longitude"))
     with write(db):
         return _insert(db, "places", {"name": name, **values})
 

@@ -12,15 +12,20 @@ from rich.cells import cell_len, set_cell_size
 
 from photodesk.text import for_json, for_terminal
 
+# Positions: six decimal places is about 0.1 m; more is float noise (42.456100000000006).
+_POSITIONS = {"gps_lat", "gps_lon", "latitude", "longitude", "lat", "lon"}
 
-def _finite(value: Any) -> Any:
-    """NaN and infinities as null: JSON has no such numbers, and strict readers refuse them."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return None
+
+def _finite(value: Any, key: str | None = None) -> Any:
+    """NaN and infinities as null (JSON has no such numbers); positions to six places."""
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return None
+        return round(value, 6) if key in _POSITIONS else value
     if isinstance(value, dict):
-        return {k: _finite(v) for k, v in value.items()}
+        return {k: _finite(v, k) for k, v in value.items()}
     if isinstance(value, list | tuple):
-        return [_finite(v) for v in value]
+        return [_finite(v, key) for v in value]
     return value
 
 
@@ -112,7 +117,7 @@ def indented(text: str) -> str:
 
 def print_photo(photo: dict[str, Any]) -> None:
     """Every known value of one photo, a labelled line each; captions by language."""
-    for key, value in photo.items():
+    for key, value in _finite(photo).items():
         if key == "captions":
             for code, fields in value.items():
                 for name, text in fields.items():

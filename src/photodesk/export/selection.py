@@ -41,7 +41,9 @@ def select(
     if ids:
         missing = [i for i in ids if not photos.exists(db, i)]
         if missing:
-            raise ExportError("no photo with id " + ", ".join(map(str, missing)))
+            named = ", ".join(map(str, missing[:5]))
+            more = f" and {len(missing) - 5:,} more" if len(missing) > 5 else ""
+            raise ExportError(f"no photo with id {named}{more}")
         return Selection(list(dict.fromkeys(ids)), f"{len(ids)} photos")
     assert query is not None
     matched = search.all_ids(db, query)
