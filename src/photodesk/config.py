@@ -70,8 +70,8 @@ MAX_FILE_SIZE_ENV = "PHOTODESK_MAX_FILE_SIZE"
 
 _KIB, _MIB, _GIB = 1 << 10, 1 << 20, 1 << 30
 _UNITS = {"": 1, "K": _KIB, "M": _MIB, "G": _GIB, "T": 1 << 40}
-# Below this a worker cannot even hold its own libraries: every file would fail.
-MIN_MEMORY = 128 * _MIB
+# A worker maps some 150 MiB of libraries before it reads a byte: below this every file fails.
+MIN_MEMORY = 256 * _MIB
 
 
 class BudgetError(PhotodeskError):

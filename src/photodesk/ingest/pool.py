@@ -55,6 +55,9 @@ DEPTH = 2
 # Workers that die before starting any file, in a row, before the import gives up:
 # then it is the machine (no memory, no processes left), not a file.
 MAX_STARTUP_DEATHS = 8
+# How long a new worker may take to be ready (the first also waits for the forkserver
+# to load photodesk); files' budgets start only once it is.
+STARTUP_SECONDS = 60.0
 _PR_SET_PDEATHSIG = 1
 
 
@@ -128,6 +131,7 @@ def _serve(conn: Connection, lifeline: Connection, budgets: Budgets, work: Work)
     _settle_in(budgets)
     seq = -1
     worker.report_steps(lambda name: conn.send(("step", seq, name, time.monotonic())))
+    conn.send(("ready",))
     while True:
         try:
             message = conn.recv()
@@ -169,7 +173,11 @@ class _Worker:
     queue: deque[int] = field(default_factory=deque)  # seqs sent; the first is being read
     started: int | None = None  # the seq it said it began
     step: str = "read"
-    since: float = 0.0  # when its current step (or its wait for a first word) began
+    ready: bool = False
+    since: float = field(default_factory=time.monotonic)  # when its current step began
+
+    def deadline(self, budget: float) -> float:
+        return self.since + (budget if self.ready else max(budget, STARTUP_SECONDS))
 
 
 class _Crew:
@@ -301,7 +309,7 @@ class _Run:
                 return
             w = min(idle, key=lambda w: len(w.queue))
             seq = self.pending.popleft()
-            if not w.queue:
+            if not w.queue and w.ready:
                 w.since = time.monotonic()
             w.queue.append(seq)
             try:
@@ -311,8 +319,8 @@ class _Run:
 
     def _listen(self, busy: list[_Worker]) -> None:
         now = time.monotonic()
-        timeout = max(0.0, min(w.since + self.crew.budgets.seconds for w in busy) - now)
-        by_conn = {w.conn: w for w in busy}
+        timeout = max(0.0, min(w.deadline(self.crew.budgets.seconds) for w in busy) - now)
+        by_conn: dict[object, _Worker] = {w.conn: w for w in busy}
         by_sentinel = {w.process.sentinel: w for w in busy}
         ready = wait([w.conn for w in busy] + list(by_sentinel), timeout)
         dead: list[_Worker] = []
@@ -337,6 +345,9 @@ class _Run:
         return w.process.is_alive()
 
     def _heard(self, w: _Worker, message: tuple) -> None:
+        if message[0] == "ready":
+            w.ready, w.since = True, time.monotonic()
+            return
         if message[0] == "step":
             _, seq, name, at = message
             w.started, w.step, w.since = seq, name, at
@@ -349,12 +360,14 @@ class _Run:
         w.started, w.step, w.since = None, "read", time.monotonic()
 
     def _overdue(self) -> None:
-        now = time.monotonic()
         budget = self.crew.budgets.seconds
         for w in list(self.crew.workers):
-            if w.queue and now - w.since >= budget and self._drain(w):
-                if not w.queue or time.monotonic() - w.since < budget:
+            if w.queue and time.monotonic() >= w.deadline(budget) and self._drain(w):
+                if not w.queue or time.monotonic() < w.deadline(budget):
                     continue  # it answered meanwhile
+                if not w.ready:
+                    self._stillborn(w)
+                    continue
                 seq = w.queue[0]
                 self.results[seq] = _problem(
                     self.jobs[seq],
@@ -379,12 +392,19 @@ class _Run:
             self.results[seq] = _problem(
                 self.jobs[seq], f"{why} while trying {STEPS.get(w.step, w.step)}{detail}"
             )
+            self._requeue(w)
+            self.crew.replace(w)
         else:
-            self.crew.startup_deaths += 1
-            if self.crew.startup_deaths > MAX_STARTUP_DEATHS:
-                raise WorkersFailed(
-                    f"import workers keep dying before reading anything (exit {code})"
-                )
+            self._stillborn(w)
+
+    def _stillborn(self, w: _Worker) -> None:
+        """A worker that never began a file: not the files' fault, unless it keeps happening."""
+        self.crew.startup_deaths += 1
+        if self.crew.startup_deaths > MAX_STARTUP_DEATHS:
+            raise WorkersFailed(
+                "import workers keep dying before reading anything "
+                f"(exit {w.process.exitcode}, or not ready in {seconds_text(STARTUP_SECONDS)})"
+            )
         self._requeue(w)
         self.crew.replace(w)
 
