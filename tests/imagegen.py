@@ -176,3 +176,79 @@ def heic_bytes(size: tuple[int, int] = (320, 240), seed: int = 0) -> bytes:
     out = io.BytesIO()
     picture(size, seed).save(out, "HEIF", quality=60)
     return out.getvalue()
+
+
+# -- hostile and rare files --------------------------------------------------------
+
+
+def _ifd(entries: list[tuple[int, int, int, bytes]], next_ifd: int = 0) -> bytes:
+    """A big-endian TIFF IFD: (tag, type, count, 4-byte value or offset) entries."""
+    body = struct.pack(">H", len(entries))
+    for tag, kind, count, value in entries:
+        body += struct.pack(">HHI", tag, kind, count) + value.ljust(4, b"\x00")
+    return body + struct.pack(">I", next_ifd)
+
+
+def fanout_exif_jpeg(k: int = 2500, m: int = 2500, make: str = "FUJIFILM") -> bytes:
+    """A JPEG whose ~60 KB EXIF block points K IFD0 entries at one IFD of M entries.
+
+    A reader that follows every pointer does K×M work; the IFD0 also says
+    who made the camera, so a bounded reader is seen to still read the rest.
+    """
+    make_raw = make.encode() + b"\x00"
+    ifd0_at = 8
+    ifd0_size = 2 + 12 * (1 + k) + 4
+    make_at = ifd0_at + ifd0_size
+    target_at = make_at + len(make_raw) + (len(make_raw) % 2)
+    entries = [(0x010F, 2, len(make_raw), struct.pack(">I", make_at))]
+    entries += [(0x8825, 4, 1, struct.pack(">I", target_at))] * k
+    target = _ifd([(0x0005, 1, 1, b"\x00")] * m)  # GPSAltitudeRef, m times
+    tiff = b"MM\x00\x2a" + struct.pack(">I", ifd0_at) + _ifd(entries)
+    tiff += make_raw.ljust(target_at - make_at, b"\x00") + target
+    return insert_segment(jpeg_bytes(seed=900), 0xE1, b"Exif\x00\x00" + tiff)
+
+
+def gps_exif_jpeg(
+    lat: tuple[float, float, float], lat_ref: str, lon: tuple[float, float, float], lon_ref: str
+) -> bytes:
+    """A JPEG with the GPS parts and references given as they are, sound or not."""
+    exif = exif_block(gps=None)
+    g = exif.get_ifd(IFD_GPS)
+    g[1], g[3] = lat_ref, lon_ref
+    g[2] = tuple(TiffImagePlugin.IFDRational(Fraction(v).limit_denominator(1000)) for v in lat)
+    g[4] = tuple(TiffImagePlugin.IFDRational(Fraction(v).limit_denominator(1000)) for v in lon)
+    return jpeg_bytes(seed=910, exif=exif)
+
+
+def png_with_chunk(kind: bytes, payload: bytes, seed: int = 0) -> bytes:
+    """A PNG carrying one more chunk (ancillary if `kind` starts lowercase) before IEND."""
+    png = png_bytes(seed=seed)
+    chunk = kind + payload
+    extra = struct.pack(">I", len(payload)) + chunk + struct.pack(">I", zlib.crc32(chunk))
+    return png[:-12] + extra + png[-12:]
+
+
+def xmp_noise(size: int) -> bytes:
+    """XMP-like noise: packet openings over and over, never a closing one."""
+    unit = b'<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF >'
+    return (unit * (size // len(unit) + 1))[:size]
+
+
+def zeros_png(width: int, height: int) -> bytes:
+    """A small file that decodes to width×height RGBA pixels (4 bytes each) of zeros."""
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0)
+    squeeze = zlib.compressobj(1)
+    row = bytes(1 + 4 * width)  # filter byte, then the pixels
+    data = b"".join(squeeze.compress(row) for _ in range(height)) + squeeze.flush()
+
+    def chunk(kind: bytes, payload: bytes) -> bytes:
+        body = kind + payload
+        return struct.pack(">I", len(payload)) + body + struct.pack(">I", zlib.crc32(body))
+
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", data) + chunk(b"IEND", b"")
+
+
+def bmp_bytes(size: tuple[int, int] = (64, 48), seed: int = 0) -> bytes:
+    out = io.BytesIO()
+    picture(size, seed).save(out, "BMP")
+    return out.getvalue()

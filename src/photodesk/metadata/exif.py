@@ -12,6 +12,7 @@ import io
 import logging
 import signal
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, fields
@@ -213,12 +214,16 @@ def _time_limit(seconds: float) -> Iterator[None]:
         raise _Overtime
 
     previous = signal.signal(signal.SIGALRM, expired)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    outer, interval = signal.setitimer(signal.ITIMER_REAL, seconds)
+    started = time.monotonic()
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, signal.SIG_DFL if previous is None else previous)
+        if outer:  # someone else's timer was running: it goes on, less the time spent here
+            left = max(1e-3, outer - (time.monotonic() - started))
+            signal.setitimer(signal.ITIMER_REAL, left, interval)
 
 
 def _exifread_tags(data: bytes) -> dict[str, Any]:

@@ -66,7 +66,15 @@ def _span(
         if data[follows : follows + len(after[0])] in after:
             # A closing tag that is not after the first opening is after no later one.
             stop = data.find(closing, follows, follows + PACKET_LIMIT)
-            return (pos, stop + len(closing)) if stop >= 0 else None
+            if stop < 0:
+                return None
+            # Packets do not nest: of openings before the closing, the last is the
+            # packet's own, the others noise (one backward pass over what was read).
+            last = data.rfind(opening, pos, stop)
+            tail = last + len(opening)
+            if data[tail : tail + len(after[0])] in after:
+                pos = last
+            return pos, stop + len(closing)
         pos = data.find(opening, follows, end)
     return None
 
@@ -75,20 +83,46 @@ def find_packet(data: bytes) -> bytes | None:
     """Locate an XMP packet anywhere in a file's bytes (any container, any position).
 
     In any of the encodings XMP allows (UTF-8, UTF-16 and UTF-32 in either
-    byte order); the earliest wins. Linear, and bounded by SCAN_LIMIT and
+    byte order), the earliest packet. Linear, and bounded by SCAN_LIMIT and
     PACKET_LIMIT whatever the file's size.
     """
     for opening, closing in _ROOTS:
-        found: list[tuple[int, int]] = []
+        found: list[tuple[int, int, int, str]] = []  # (unconfirmed, start, end, encoding)
         for encoding, _bom in _ENCODINGS:
             after = tuple(c.encode(encoding) for c in " \t\r\n>")
             span = _span(data, opening.encode(encoding), closing.encode(encoding), after)
             if span is not None:
-                found.append(span)
+                found.append((not _marked(data, span[0], encoding), *span, encoding))
         if found:
-            start, end = min(found)
-            return bytes(data[start:end])
+            return bytes(data[slice(*_likeliest(found))])
     return None
+
+
+def _marked(data: bytes, start: int, encoding: str) -> bool:
+    """Whether the packet's header just before `start` carries the byte-order mark of `encoding`.
+
+    The `<?xpacket begin="\ufeff"` header is there to settle this: ASCII text in
+    UTF-16LE read one byte off is ASCII text in UTF-16BE, and only the mark's bytes,
+    swapped, tell the two apart.
+    """
+    width = len("<".encode(encoding))
+    window = data[max(0, start - 128 * width) : start]
+    return any(f"begin={q}\ufeff".encode(encoding) in window for q in "\"'")
+
+
+def _likeliest(found: list[tuple[int, int, int, str]]) -> tuple[int, int]:
+    """The earliest packet whose header confirms its encoding; else the earliest.
+
+    Without a header, spans a few bytes apart are one packet read in two byte
+    orders: the encoding listed first in _ENCODINGS (little-endian) is taken.
+    """
+    unconfirmed, start, end, _ = min(found)
+    if not unconfirmed:
+        return start, end
+    order = [name for name, _bom in _ENCODINGS]
+    near = [f for f in found if f[1] - start < 4]
+    _, start, end, _ = min(near, key=lambda f: order.index(f[3]))
+    return start, end
 
 
 def _encoding(packet: bytes) -> tuple[str, int]:
