@@ -123,6 +123,24 @@ def _import(root: str, folder: str, done) -> None:
     done.put(("import", summary.added))
 
 
+def _reader(root: str, stop, done) -> None:
+    """The terminal UI's part: reading pages and searching while the others write."""
+    from photodesk.catalog import browse
+    from photodesk.catalog import search as searching
+    from photodesk.config import Archive
+
+    reads = 0
+    while not stop.is_set():
+        catalog = Catalog.open_readonly(Archive.locate(root))
+        assert catalog is not None
+        with catalog:
+            f = browse.resolve(catalog.db, browse.BrowseFilter())
+            browse.page(catalog.db, f, "en", None, 100)
+            searching.search_ids(catalog.db, "batch")
+            reads += 1
+    done.put(("reader", reads))
+
+
 def test_a_long_batch_an_edit_loop_and_an_import_all_land(archive, tmp_path):
     n = BATCH_PHOTOS * 4
     with Catalog.open(archive) as catalog:
@@ -132,6 +150,9 @@ def test_a_long_batch_an_edit_loop_and_an_import_all_land(archive, tmp_path):
         write(folder / f"new_{i}.jpg", jpeg_bytes(size=(64, 48), seed=100 + i))
     ctx = multiprocessing.get_context("spawn")
     done = ctx.Queue()
+    stop = ctx.Event()
+    reader = ctx.Process(target=_reader, args=(str(archive.root), stop, done))
+    reader.start()
     jobs = [
         ctx.Process(target=_batch, args=(str(archive.root), ids, done)),
         ctx.Process(target=_edit_loop, args=(str(archive.root), ids[:40], done)),
@@ -141,9 +162,13 @@ def test_a_long_batch_an_edit_loop_and_an_import_all_land(archive, tmp_path):
         job.start()
     for job in jobs:
         job.join(timeout=120)
-    assert all(job.exitcode == 0 for job in jobs), [job.exitcode for job in jobs]
-    reports = dict(done.get(timeout=5) for _ in jobs)
+    stop.set()
+    reader.join(timeout=30)
+    assert all(job.exitcode == 0 for job in [*jobs, reader]), [j.exitcode for j in jobs]
+    reports = dict(done.get(timeout=5) for _ in range(4))
+    reads = reports.pop("reader")
     assert reports == {"batch": n, "loop": 40, "import": 12}
+    assert reads > 0
     with Catalog.open(archive) as catalog:
         db = catalog.db
         assert db.execute("SELECT count(*) FROM photos WHERE source = 'batch'").fetchone()[0] == n

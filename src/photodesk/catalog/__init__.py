@@ -14,6 +14,7 @@ never leave a `with Catalog.open(...)` block: they become one-line
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import time
 import urllib.parse
@@ -117,6 +118,9 @@ class Catalog:
                 _refuse_orphaned_files(archive)
             _ensure_wal(db)
             _check_not_newer(db)
+            if migrations.pending(db) and migrations.applied(db):
+                # An archive an earlier photodesk made: keep its catalog as it was.
+                _keep_before_upgrade(db, archive)
             if migrations.pending(db):
                 # Under the write lock, so two processes opening a new catalog
                 # at once cannot both migrate it.
@@ -179,6 +183,56 @@ class Catalog:
             raise CatalogError(
                 describe_sqlite_error(exc, self.archive.db_path, self.read_only)
             ) from exc
+
+    @classmethod
+    def open_copy(cls, archive: Archive, path: Path) -> Catalog:
+        """A catalog file other than the archive's (a backup), read-only, for `archive`'s files."""
+        try:
+            conn = sqlite3.connect(_uri(path, mode="ro"), uri=True)
+            db = Database(conn)
+            _check_not_newer(db)
+        except sqlite3.Error as exc:
+            raise CatalogError(describe_sqlite_error(exc, path)) from exc
+        return cls(archive, db, read_only=True)
+
+    @staticmethod
+    def install(archive: Archive, source: Path) -> None:
+        """Make the catalog file `source` the archive's catalog (a restore), whole or not at all.
+
+        Refused while another photodesk is writing. The old catalog's -wal and
+        -shm files go: SQLite would otherwise replay them onto the new one.
+        """
+        if archive.db_path.exists():
+            conn = sqlite3.connect(str(archive.db_path), timeout=1)
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                conn.execute("ROLLBACK")
+            except sqlite3.Error as exc:
+                raise CatalogError(
+                    f"cannot restore over {archive.db_path}: it is in use ({exc}); "
+                    "close the other photodesks first"
+                ) from exc
+            finally:
+                conn.close()
+        tmp = archive.db_path.with_name(".tmp-restore-catalog.db")
+        shutil.copyfile(source, tmp)
+        for suffix in ("-wal", "-shm"):
+            archive.db_path.with_name(archive.db_path.name + suffix).unlink(missing_ok=True)
+        os.replace(tmp, archive.db_path)
+
+    def backup_to(self, path: Path) -> None:
+        """A consistent copy of the catalog at `path`, taken through SQLite's backup API.
+
+        Safe while other photodesks write: the copy is one snapshot of the
+        catalog, never a mix of two moments (copying the file could be).
+        """
+        dest = sqlite3.connect(str(path))
+        try:
+            self.db.conn.backup(dest)
+        except sqlite3.Error as exc:
+            raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
+        finally:
+            dest.close()
 
     @staticmethod
     def waiting(notice: Callable[[float], None]) -> AbstractContextManager[None]:
@@ -243,6 +297,24 @@ def _refuse_orphaned_files(archive: Archive) -> None:
             f"{archive.db_path.name} is missing or empty; restore it from a backup "
             "(photodesk restore) rather than starting a new catalog over them"
         )
+
+
+def upgrade_backup_path(archive: Archive, version: int) -> Path:
+    return archive.db_path.with_name(f"{archive.db_path.name}.schema-{version}.bak")
+
+
+def _keep_before_upgrade(db: Database, archive: Archive) -> None:
+    """A copy of the catalog at its old schema, beside it, before a migration changes it."""
+    path = upgrade_backup_path(archive, len(migrations.applied(db)))
+    if path.exists():
+        return  # kept by an earlier attempt at this same upgrade
+    tmp = path.with_name(".tmp-" + path.name)
+    dest = sqlite3.connect(str(tmp))
+    try:
+        db.conn.backup(dest)
+    finally:
+        dest.close()
+    os.replace(tmp, path)
 
 
 def _check_not_newer(db: Database) -> None:

@@ -19,6 +19,7 @@ from photodesk.cli import (
     codes,
     config,
     export,
+    integrity,
     library,
     pairs,
     places,
@@ -111,6 +112,11 @@ for command in (
     codes.codes_group,
     config.config_group,
     export.export_group,
+    integrity.verify_cmd,
+    integrity.backup_cmd,
+    integrity.restore_cmd,
+    integrity.audit_cmd,
+    integrity.status_cmd,
 ):
     main.add_command(command)
 export.export_group.add_command(sheets.sheet_command)
