@@ -18,6 +18,7 @@ from photodesk import pairs
 from photodesk.cli.archive import open_catalog
 from photodesk.cli.options import selection_options
 from photodesk.cli.output import emit_json, warn
+from photodesk.cli.progress import progress_bar
 from photodesk.export.publish import (
     DEFAULT_MAX_SIZE,
     DEFAULT_PATTERN,
@@ -38,23 +39,9 @@ def export_group() -> None:
 
 @contextmanager
 def _progress(label: str, enabled: bool) -> Iterator[Callable[[ExportProgress], None]]:
-    """A Rich progress bar on a terminal; silence when piped or in --json mode."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda _p: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    ) as bar:
-        task = bar.add_task(label, total=None)
-        yield lambda p: bar.update(task, completed=p.done, total=p.total)
+    """The shared progress bar, fed by the exporters' progress reports."""
+    with progress_bar(label, enabled) as bar:
+        yield lambda p: bar(p.done, p.total)
 
 
 def _line(text: str) -> None:
