@@ -130,7 +130,7 @@ def test_a_sparse_30_gb_jpeg_is_refused_before_it_is_read(catalog, tmp_path):
     write(tmp_path / "in" / "good.jpg", jpeg_bytes(seed=1))
     s = import_paths(catalog, [str(tmp_path / "in")])
     assert _problems(s) == {
-        "huge.jpg": "the file is 30 GiB, larger than the 512 MiB limit for one file: not read"
+        "huge.jpg": "the file is 30 GiB, larger than the 512 MiB limit: not read"
     }
     assert s.added == 1 and _photo(catalog, "good.jpg") is not None
     assert _recorded_problems(catalog, s.run_id) == {("huge.jpg", "error")}
@@ -377,7 +377,7 @@ def test_a_sidecar_that_cannot_be_opened_is_a_warning_and_the_photo_imports(cata
     assert warned[long_name] == ["cannot look for its sidecar: File name too long"]
     assert warned["loop.jpg"] == ["cannot look for its sidecar: Too many levels of symbolic links"]
     assert warned["huge.jpg"] == [
-        "its sidecar is 20 MiB, larger than the 16 MiB limit for one file: not read "
+        "its sidecar is 20 MiB, larger than the 16 MiB limit: not read "
         "(huge.xmp); imported without it"
     ]
     assert "fine.jpg" not in warned

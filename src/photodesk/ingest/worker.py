@@ -146,7 +146,7 @@ def read_regular(path: Path, limit: int, what: str = "the file") -> tuple[bytes,
         if before.st_size > limit:
             raise ReadError(
                 f"{what} is {size_text(before.st_size)}, larger than the "
-                f"{size_text(limit)} limit for one file: not read"
+                f"{size_text(limit)} limit: not read"
             )
         data = _read_upto(fd, before.st_size + 1)  # one byte more shows a file still growing
         after = os.fstat(fd)
