@@ -56,3 +56,33 @@ def test_show_says_which_files_are_missing(archive, run, tmp_path):
     assert (
         data["missing"][0].startswith("original (expected at") and data["missing"][1] == "thumbnail"
     )
+
+
+def test_importing_the_same_bytes_restores_a_missing_original_and_thumbnail(archive, tmp_path):
+    write(tmp_path / "in" / "a.jpg", jpeg_bytes(size=(64, 48), seed=11))
+    write(tmp_path / "in" / "b.jpg", jpeg_bytes(size=(64, 48), seed=12))
+    _import(archive, tmp_path / "in")
+    with Catalog.open(archive) as catalog:
+        rows = {
+            r["file_name"]: r
+            for r in catalog.db.query("SELECT id, file_name, original_path, thumb_path FROM photos")
+        }
+        lost_original = catalog.archive.resolve(rows["a.jpg"]["original_path"])
+        lost_thumb = catalog.archive.resolve(rows["b.jpg"]["thumb_path"])
+    lost_original.chmod(0o644)
+    lost_original.unlink()
+    lost_thumb.unlink()
+    # The same folder again: path, size and mtime are known, yet the files are not there.
+    again = _import(archive, tmp_path / "in")
+    assert again.added == 0
+    assert lost_original.is_file() and lost_thumb.is_file()
+    with Catalog.open(archive) as catalog:
+        assert all(
+            not catalog.missing_files(dict(r)) for r in catalog.db.query("SELECT * FROM photos")
+        )
+    # And from another folder holding the same bytes (a renamed copy).
+    lost_original.chmod(0o644)
+    lost_original.unlink()
+    write(tmp_path / "elsewhere" / "renamed.jpg", (tmp_path / "in" / "a.jpg").read_bytes())
+    _import(archive, tmp_path / "elsewhere")
+    assert lost_original.is_file()

@@ -14,7 +14,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from photodesk.catalog import Catalog
+from photodesk.catalog import Catalog, photos
 from photodesk.catalog import imports as runs
 from photodesk.config import Budgets
 from photodesk.files import source_key
@@ -44,6 +44,11 @@ class ImportOptions:
     workers: int | None = None  # default: one per core
     follow_links: bool = False  # symbolic links that lead outside the imported folders
     budgets: Budgets | None = None  # what one file may cost; None: the defaults and environment's
+
+
+def _files_missing(catalog: Catalog, photo_id: int) -> bool:
+    row = photos.row(catalog.db, photo_id)
+    return row is not None and bool(catalog.missing_files(row))
 
 
 def import_paths(
@@ -93,6 +98,7 @@ def import_paths(
         runs.finish_run(catalog.db, run_id, "interrupted", _counts(store.summary))
         raise
 
+    store.finish_notes()
     summary = store.summary
     summary.cancelled = cancelled()
     summary.seconds = round(time.monotonic() - started, 3)
@@ -129,11 +135,13 @@ def _checked(
         key = str(path)
         found = classify(path)
         if found == "skip":
-            store.summary.skipped += 1
+            store.skip(key)
         elif isinstance(found, str):
             store.problem(key, found)
         else:
             known_id = runs.known_file(catalog.db, source_key(key), found.size, found.mtime_ns)
+            if known_id is not None and _files_missing(catalog, known_id):
+                known_id = None  # read it again: its bytes restore what the archive lost
             if known_id is None:
                 jobs.append(
                     Job(key, found.size, found.mtime_ns, catalog.archive, options.copy, store.lang)

@@ -15,11 +15,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from photodesk.catalog import Catalog, photos, places, search, stories
+from photodesk.catalog import Catalog, edits, history, photos, places, search, stories
 from photodesk.catalog import imports as runs
 from photodesk.catalog.tx import write
 from photodesk.dates import DateParseError, TakenDate, exif_date, parse_date
-from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, where
+from photodesk.fields import BY_NAME, PER_LANGUAGE, PER_PHOTO_TEXT, where
 from photodesk.files import source_key
 from photodesk.ingest.notes import NoteRow, Notes, quoted
 from photodesk.ingest.worker import Inspected
@@ -51,6 +51,21 @@ _FILE_FACTS = (
 
 
 @dataclass
+class NotesCount:
+    """What became of the notes' rows, each counted once.
+
+    conflicting: the catalog held other values and kept them (the rest of the
+    row may have been applied); skipped: nothing of the row applied, for a
+    reason its warning gives; unchanged: the catalog had all of it already.
+    """
+
+    applied: int = 0
+    conflicting: int = 0
+    skipped: int = 0
+    unchanged: int = 0
+
+
+@dataclass
 class ImportSummary:
     run_id: int
     added: int = 0
@@ -62,6 +77,10 @@ class ImportSummary:
     photo_ids: list[int] = field(default_factory=list)
     cancelled: bool = False
     seconds: float = 0.0
+    skipped_files: list[str] = field(default_factory=list)  # not images, so not catalogued
+    notes: NotesCount | None = None  # with notes only
+    # What notes changed on photos catalogued before this run: one change set, for undo.
+    notes_change_set: int | None = None
 
     @property
     def total(self) -> int:
@@ -86,10 +105,13 @@ class Store:
         self.summary = ImportSummary(run_id=run_id)
         self.story_id = stories.find_or_create(self.db, story) if story else None
         self.notes_for: dict[str, list[NoteRow]] = {}
+        if notes is not None:
+            self.summary.notes = NotesCount()
 
     # -- outcomes (paths arrive as the OS gives them; the catalog stores text) --
 
     def problem(self, path: str, reason: str) -> None:
+        self._notes_left(self.notes_for.pop(path, []), "its file could not be imported")
         path = display_path(path)
         runs.add_problem(self.db, self.summary.run_id, path, reason)
         self.summary.failed += 1
@@ -100,6 +122,24 @@ class Store:
         runs.add_problem(self.db, self.summary.run_id, path, reason, severity="warning")
         self.summary.warnings.append({"path": path, "reason": reason})
 
+    def skip(self, path: str) -> None:
+        """A file that is not an image: counted and named, not catalogued."""
+        self.summary.skipped += 1
+        self.summary.skipped_files.append(display_path(path))
+
+    def finish_notes(self) -> None:
+        """Report the rows whose files the run never reached (it was stopped)."""
+        left = [row for rows in self.notes_for.values() for row in rows]
+        self.notes_for = {}
+        self._notes_left(left, "the import stopped before its file")
+
+    def _notes_left(self, rows: list[NoteRow], reason: str) -> None:
+        if not rows or self.notes is None or self.summary.notes is None:
+            return
+        self.summary.notes.skipped += len(rows)
+        lines = few([str(row.line) for row in sorted(rows, key=lambda r: r.line)])
+        self.warning(str(self.notes.source), f"line(s) {lines} not applied: {reason}")
+
     def assign_notes(self, paths: list[str]) -> None:
         """Match the notes to this batch's files up front; report rows that fit none or many."""
         if self.notes is None:
@@ -107,6 +147,10 @@ class Store:
         found = self.notes.assign(paths)
         self.notes_for = found.by_path
         source = str(self.notes.source)
+        if self.summary.notes is not None:
+            self.summary.notes.skipped += (
+                len(found.unmatched) + len(found.ambiguous) + len(found.repeated)
+            )
         for row in found.unmatched:
             self.warning(
                 source, f"line {row.line} names {quoted(row.file, 120)}, which is not in this batch"
@@ -158,6 +202,8 @@ class Store:
                 )
                 if added and located:
                     photos.update(self.db, photo_id, self._located(located))
+            elif photo_id is not None and result.status == "new":
+                self._restore_files(photo_id, result.record)
             if photo_id is not None:
                 runs.remember_file(
                     self.db,
@@ -177,6 +223,23 @@ class Store:
         self.summary.duplicates += 1
         return "duplicate"
 
+    def _restore_files(self, photo_id: int, rec: dict[str, Any]) -> None:
+        """A catalogued photo read again because its files were missing: point at the new ones.
+
+        The worker has written the thumbnail and (when copying) the original at
+        their content-addressed places; an original imported in place may now
+        be found somewhere else.
+        """
+        row = photos.row(self.db, photo_id) or {}
+        fixed = {}
+        for column in ("original_path", "thumb_path"):
+            stored = row.get(column)
+            if not stored or not self.archive.resolve(stored).is_file():
+                fixed[column] = display_path(self.archive.relative(Path(rec[column])))
+        if fixed:
+            photos.update(self.db, photo_id, fixed)
+            self.warning(rec.get("original_path") or "", "restored the archive's missing files")
+
     # -- rows -----------------------------------------------------------------
 
     def _row(self, rec: dict[str, Any]) -> dict[str, Any]:
@@ -186,7 +249,10 @@ class Store:
         row["thumb_path"] = self.archive.relative(Path(rec["thumb_path"]))
         row["import_run_id"] = self.summary.run_id
         row["imported_at"] = _now()
-        return row | _taken_from_metadata(rec)
+        taken = _taken_from_metadata(rec)
+        if taken.get("taken_source") == "exif":  # a fact beside the desk's date, never edited
+            row |= photos.camera_date(taken)
+        return row | taken
 
     def _caption_languages(
         self, path: str, captions: dict[str, dict[str, str]]
@@ -229,7 +295,7 @@ class Store:
     def _after_store(self, path: str, photo_id: int, new: bool = False) -> None:
         self.summary.photo_ids.append(photo_id)
         changed = new
-        notes = self.notes_for.get(path, [])
+        notes = self.notes_for.pop(path, [])
         if notes:
             captioned = [n for n in notes if any(n.values.get(k) for k in PER_LANGUAGE)]
             held = photos.captions(self.db, photo_id)
@@ -238,7 +304,7 @@ class Store:
             over = [n for n in captioned if (n.language or self.lang) in refused]
             for note in notes:
                 fits = (note.language or self.lang) not in refused
-                changed = self._apply_note(photo_id, note, path, new, fits) or changed
+                self._count(self._apply_note(photo_id, note, path, new, fits))
             if over:
                 self.warning(
                     path,
@@ -254,60 +320,123 @@ class Store:
     def _notes_name(self) -> str:
         return self.notes.source.name if self.notes else "notes"
 
+    def _count(self, outcome: str) -> None:
+        if self.summary.notes is not None:
+            setattr(self.summary.notes, outcome, getattr(self.summary.notes, outcome) + 1)
+
+    def _notes_change_set(self) -> int:
+        """The change set notes' changes to photos catalogued before this run go into."""
+        if self.summary.notes_change_set is None:
+            self.summary.notes_change_set = edits.open_change_set(
+                self.db, history.current_user(), f"notes from {self._notes_name()}"
+            )
+        return self.summary.notes_change_set
+
     def _apply_note(
         self, photo_id: int, note: NoteRow, path: str, new: bool, captions: bool = True
-    ) -> bool:
+    ) -> str:
         """Fill what the catalog does not have yet: re-running never overwrites edits.
 
         Without `captions` (its language would be one too many) only the
-        row's per-photo fields are applied.
+        row's per-photo fields are applied. What a photo catalogued before this
+        run gets is one change set's part, for history and undo. Each value
+        not applied is reported, in one warning for the row. Returns the row's
+        outcome, a NotesCount name.
         """
         v = note.values
-        where_ = f"{self._notes_name()} line {note.line}"
         current = photos.row(self.db, photo_id) or {}
         lang = note.language or self.lang
         caps = photos.captions(self.db, photo_id).get(lang, {})
-        fill = {k: v[k] for k in PER_LANGUAGE if captions and v.get(k) and not caps.get(k)}
-        if fill:
-            photos.set_caption(self.db, photo_id, lang, dict(fill))
-        updates: dict[str, Any] = {
-            k: v[k] for k in PER_PHOTO_TEXT if v.get(k) and not current.get(k)
-        }
-        if new:
-            updates |= {k: v[k] for k in _ONLY_WHEN_NEW if v.get(k)}
+        values: dict[str, Any] = {}  # by field, in the form history keeps
+        kept: list[str] = []  # fields whose other value in the catalog stays
+        reasons: list[str] = []  # why other values were not applied
+        conflict = False
+        for name in PER_LANGUAGE:
+            if not (captions and v.get(name)):
+                continue
+            if not caps.get(name):
+                values[name] = v[name]
+            elif caps[name] != v[name]:
+                kept.append(f"{_label(name)} [{lang}]")
+        for name in PER_PHOTO_TEXT:
+            if v.get(name):
+                if not current.get(name):
+                    values[name] = v[name]
+                elif current[name] != v[name]:
+                    kept.append(_label(name))
+        for name in _ONLY_WHEN_NEW:
+            if v.get(name) and new:
+                values[name] = v[name]
+            elif v.get(name) and current.get(name) != v[name]:
+                kept.append(f"{_label(name)} ({current.get(name)})")
         for name in _LISTS:  # merged: the notes' words join what the catalog has
             if v.get(name):
                 have = json.loads(current[name]) if current.get(name) else []
                 merged = list(dict.fromkeys(have + [w.strip() for w in v[name].split(",")]))
                 merged = [w for w in merged if w]
                 if merged != have:
-                    updates[name] = json.dumps(merged, ensure_ascii=False)
+                    values[name] = json.dumps(merged, ensure_ascii=False)
         for name in _PLACE_REFS:
-            if v.get(name) and not current.get(f"{name}_id"):
-                updates[f"{name}_id"], _ = places.find_or_create(self.db, v[name])
+            held_place = current.get(f"{name}_id")
+            if v.get(name) and not held_place:
+                values[name] = str(places.find_or_create(self.db, v[name])[0])
+            elif v.get(name) and places.find(self.db, v[name]) != held_place:
+                kept.append(_label(name))
+        if kept:
+            conflict = True
+            reasons.append(f"kept the catalog's {', '.join(kept)}, which the notes contradict")
         if v.get("date"):
-            updates |= self._note_date(v["date"], current, path, where_)
-        photos.update(self.db, photo_id, updates)
-        return bool(fill or updates)
+            try:
+                date, disagreement = self._note_date(v["date"], current)
+            except DateParseError as exc:
+                date, disagreement = None, None
+                reasons.append(str(exc))
+            if date is not None:
+                values["date"] = date
+            elif disagreement is not None:
+                conflict = True
+                reasons.append(disagreement)
+        change_set = None if new or not values else self._notes_change_set()
+        changed = edits.write_values(self.db, photo_id, lang, values, change_set)
+        if reasons:
+            self.warning(path, f"{self._notes_name()} line {note.line}: " + "; ".join(reasons))
+        if conflict:
+            return "conflicting"
+        if changed:
+            return "applied"
+        refused_captions = not captions and any(v.get(k) for k in PER_LANGUAGE)
+        return "skipped" if reasons or refused_captions else "unchanged"
 
-    def _note_date(self, text: str, current: dict[str, Any], path: str, where_: str) -> dict:
-        try:
-            taken = parse_date(text)
-        except DateParseError as exc:
-            self.warning(path, f"{where_}: {exc}")
-            return {}
-        if current.get("taken_source") in ("exif", "manual"):
+    def _note_date(self, text: str, current: dict[str, Any]) -> tuple[str | None, str | None]:
+        """The notes' date as history keeps it, to apply; or None and how it disagrees.
+
+        A date the camera, the desk or earlier notes gave stays; a phrase that
+        holds it is no disagreement. Raises DateParseError for a phrase no date.
+        """
+        taken = parse_date(text)
+        source = current.get("taken_source")
+        if source in ("exif", "manual", "caption"):
             start = current.get("taken_start")
             if start and not (taken.start_iso <= start <= taken.end_iso):
-                who = "the camera" if current["taken_source"] == "exif" else "the catalog"
-                self.warning(
-                    path,
-                    f"{where_}: the notes say {text!r} but {who} says {start}; kept {who}'s date",
+                who, whose = _DATE_GIVERS[source]
+                return (
+                    None,
+                    f"the notes say {quoted(text)} but {who} says {start}; kept {whose} date",
                 )
-            return {}
-        if current.get("taken_source") == "caption":
-            return {}
-        return taken.columns("caption")
+            return None, None
+        return json.dumps(taken.columns("caption"), ensure_ascii=False), None
+
+
+_DATE_GIVERS = {
+    "exif": ("the camera", "the camera's"),
+    "manual": ("the desk", "the desk's"),
+    "caption": ("earlier notes", "their"),
+}
+
+
+def _label(name: str) -> str:
+    """A field as the notes name it (the caption, not the description)."""
+    return BY_NAME[name].notes[0] if BY_NAME[name].notes else name
 
 
 def _desk_date(columns: dict[str, str]) -> TakenDate | None:

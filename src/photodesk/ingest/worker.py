@@ -102,13 +102,20 @@ def _catalog(archive: Archive) -> Catalog | None:
 
 
 def _known(archive: Archive, sha256: str) -> bool:
+    """Catalogued already, with its original and thumbnail in place: nothing to do.
+
+    A photo whose archived files have gone missing is read again, so that
+    importing the same bytes restores its original and rebuilds its thumbnail.
+    """
     catalog = _catalog(archive)
     if catalog is None:
         _catalog.cache_clear()  # the importer creates the catalog; look again next time
         return False
     try:
         with catalog.guard():
-            return photos.sha_exists(catalog.db, sha256) is not None
+            photo_id = photos.sha_exists(catalog.db, sha256)
+            row = photos.row(catalog.db, photo_id) if photo_id is not None else None
+            return row is not None and not catalog.missing_files(row)
     except CatalogError:
         return False  # the writer settles duplicates anyway; this is only a shortcut
 
