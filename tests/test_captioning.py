@@ -155,9 +155,13 @@ def test_code_replacements_expand_and_unknown_codes_are_reported(catalog, add_ph
 
 def test_photo_mechanic_code_file(catalog, tmp_path):
     f = tmp_path / "codes.txt"
-    f.write_text("qh\tQuanhe customs house\nwj\tWonjong\talternate ignored\n\n# comment\n")
+    f.write_text("qh\tQuanhe customs house\nwj\tWonjong\t원정\n\n# comment\n")
     assert codes.import_file(catalog.db, f) == 2
-    assert codes.all_codes(catalog.db) == {"qh": "Quanhe customs house", "wj": "Wonjong"}
+    assert codes.all_codes(catalog.db) == {
+        "qh": "Quanhe customs house",
+        "wj": "Wonjong",
+        "wj#2": "원정",  # a further column: an alternative expansion, =wj#2=
+    }
     bad = tmp_path / "bad.txt"
     bad.write_text("no tabs here\n")
     with pytest.raises(codes.CodeError, match="no code<TAB>text lines"):
@@ -329,7 +333,8 @@ def test_codes_file_in_a_legacy_encoding_is_refused(catalog, tmp_path, raw):
 def test_normalize_lang():
     from photodesk.language import LanguageError
 
-    assert normalize_lang("en_us") == "en-US"
+    assert normalize_lang("en_gb") == "en-GB"
+    assert normalize_lang("en_us") == "en"  # the region en is written in unless one is named
     assert normalize_lang("ZH-hant") == "zh-Hant"
     for typo, right in (("jp", "ja"), ("KR", "ko"), ("cn", "zh")):
         with pytest.raises(LanguageError, match=f"the language tag is '{right}'"):

@@ -124,13 +124,30 @@ def test_batch_by_story_and_by_search(run, ids, archive):
         (("caption", "1"), "nothing to change"),
         (("caption", "--ids", "1,2"), "nothing to change"),
         (("place", "add", "X", "--lat", "95"), "outside -90..90"),
-        (("story", "add", "Nope", "1"), "no story named 'Nope'"),
-        (("search", "cust*", "--lang", "!!"), "not a language tag"),
     ],
 )
 def test_mistakes_are_one_line_errors(run, ids, args, message):
     result = run(*args, ok=False)
     assert result.exit_code == 1
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (("story", "add", "Nope", "1"), "no story named 'Nope'"),
+        (("search", "cust*", "--lang", "!!"), "not a language tag"),
+        (("story", "show", "99999999999999999999999"), "no story named"),
+        (("story", "show", "²"), "no story named '²'"),
+        (("place", "edit", "³", "--city", "x"), "no place named '³'"),
+    ],
+)
+def test_usage_mistakes_are_one_line_errors_exit_2(run, ids, args, message):
+    """A name that names nothing, a tag that is none: usage errors (issue 11, item 9)."""
+    run("story", "create", "S")
+    result = run(*args, ok=False)
+    assert result.exit_code == 2, result.output
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
 
@@ -214,9 +231,6 @@ def test_markup_and_controls_are_plain_text(run, ids):
         (("undo", "999"), "no photo with id 999"),
         (("caption", "1", "--created", "99999999999999999999999"), "no place named"),
         (("caption", "1", "--created", "²"), "no place named '²'"),
-        (("story", "show", "99999999999999999999999"), "no story named"),
-        (("story", "show", "²"), "no story named '²'"),
-        (("place", "edit", "³", "--city", "x"), "no place named '³'"),
         (("story", "remove", "S", "2"), "not in the story: 2"),
         (("caption", "1", "--lang", "jp", "--caption", "x"), "the language tag is 'ja'"),
         (("codes", "add", "x", ""), "needs a replacement"),

@@ -6,7 +6,7 @@ import re
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
-from photodesk.errors import PhotodeskError
+from photodesk.errors import UsageMistake
 
 _TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*")
 # RFC 5646 §4.4.1: 35 characters hold every tag the registry can form; a longer
@@ -23,7 +23,7 @@ MAX_PER_PHOTO = 32
 _COUNTRY_NOT_LANGUAGE = {"jp": "ja", "kr": "ko", "cn": "zh"}
 
 
-class LanguageError(PhotodeskError):
+class LanguageError(UsageMistake):
     pass
 
 
@@ -35,20 +35,55 @@ def shown(tag: str) -> str:
 
 
 def normalize_lang(tag: str) -> str:
-    """A BCP 47 tag in its usual case: `ko`, `en-US`, `zh-Hant`."""
-    tag = tag.strip().replace("_", "-")
+    """A BCP 47 tag as the archive keeps it: `ko`, `en-GB`, `zh-Hant`.
+
+    Checked against the IANA language subtag registry (langcodes ships it), in
+    its usual case, deprecated subtags replaced (iw → he), and a region or
+    script that says nothing the language does not already imply dropped
+    (ko-KR → ko, ja-Jpan → ja), so one language never becomes two caption
+    sets. `explain_lang` says what changed, for the shells to tell the user.
+    """
+    return _normalized(tag)[0]
+
+
+def explain_lang(tag: str) -> str | None:
+    """Why a valid tag is kept under another name ("ko-KR is taken as ko: …"); None if as typed."""
+    return _normalized(tag)[1]
+
+
+def _normalized(tag: str) -> tuple[str, str | None]:
+    import langcodes  # its tables load in ~25 ms: only commands that read a tag pay for them
+
+    typed = tag.strip()
+    tag = typed.replace("_", "-")
     if len(tag) > MAX_TAG_LENGTH or not _TAG.fullmatch(tag):
         raise LanguageError(
-            f"{shown(tag)} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)"
+            f"{shown(typed)} is not a language tag (use BCP 47, such as en, ko, ja, zh-Hant)"
         )
-    first, *rest = tag.split("-")
-    if first.lower() in _COUNTRY_NOT_LANGUAGE:
-        right = _COUNTRY_NOT_LANGUAGE[first.lower()]
-        raise LanguageError(f"{tag!r} is a country code; the language tag is {right!r}")
-    fixed = [first.lower()]
-    for part in rest:
-        fixed.append(part.upper() if len(part) == 2 else part.title() if len(part) == 4 else part)
-    return "-".join(fixed)
+    first = tag.split("-")[0].lower()
+    if first in _COUNTRY_NOT_LANGUAGE:
+        right = _COUNTRY_NOT_LANGUAGE[first]
+        raise LanguageError(f"{shown(typed)} is a country code; the language tag is {right!r}")
+    if not langcodes.tag_is_valid(tag):
+        raise LanguageError(
+            f"{shown(typed)} is not in the registry of language tags "
+            "(use BCP 47, such as en, ko, ja, zh-Hant)"
+        )
+    standard = langcodes.Language.get(langcodes.standardize_tag(tag))
+    region = standard.territory
+    if region and not (standard.variants or standard.extensions or standard.private):
+        # The region a language is written in by default adds nothing: en-US is en.
+        bare = standard.update_dict({"territory": None})
+        if bare.maximize().territory == region:
+            standard = bare
+    result = standard.to_tag()
+    if result.lower() == tag.lower():
+        return result, None
+    if region and standard.territory is None:
+        why = f"{region} is where {result} is written unless a region is named"
+    else:
+        why = "the registry's preferred form"
+    return result, f"{typed} is taken as {result} ({why})"
 
 
 @dataclass

@@ -38,7 +38,6 @@ class BrowseFilter(PhotoFilter):
     `since_text`, `until_text`); `resolve` turns them into ids and bounds.
     """
 
-    status: str | None = None
     missing_lang: str | None = None  # as typed: no caption in this language (see resolve)
     unpaired: bool = False
     story_name: str | None = None
@@ -93,10 +92,7 @@ class Key:
 
 
 def _where(f: BrowseFilter) -> tuple[list[str], dict[str, Any]]:
-    where, params = _conditions(f)
-    if f.status:
-        where.append("p.status = :status")
-        params["status"] = f.status
+    where, params = _conditions(f)  # status is a shared filter: PhotoFilter's
     if f.unpaired:
         where.append(
             "NOT EXISTS (SELECT 1 FROM pairs pr2 WHERE pr2.before_id = p.id OR pr2.after_id = p.id)"

@@ -10,9 +10,13 @@ from sqlite_utils import Database
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
 
-# A code is letters, digits, '-', '_' or '.', between equals signs.
-CODE = re.compile(r"=([\w.\-]{1,40})=")
-_VALID = re.compile(r"[\w.\-]{1,40}")
+# A code is letters, digits, '-', '_' or '.', between equals signs; `#2`, `#3`…
+# after it picks one of its alternative expansions (Photo Mechanic's further
+# columns), as `=ju#2=`. CODE finds anything between two equals signs that
+# could be meant as a code, so one typed with other characters (`=ju!2=`) is
+# reported rather than silently kept.
+CODE = re.compile(r"=([^\s=]{1,60})=")
+_VALID = re.compile(r"[\w.\-]{1,40}(?:#[1-9][0-9]?)?")
 
 
 class CodeError(PhotodeskError):
@@ -20,10 +24,23 @@ class CodeError(PhotodeskError):
 
 
 def check_code(code: str) -> str:
+    """A code as stored: `qh`, or `qh#2` for its second expansion (`qh#1` is `qh`)."""
     code = code.strip().strip("=")
     if not _VALID.fullmatch(code):
-        raise CodeError(f"{code!r} is not a usable code: use 1-40 letters, digits, '-', '_' or '.'")
-    return code
+        raise CodeError(
+            f"{code!r} is not a usable code: use 1-40 letters, digits, '-', '_' or '.', "
+            "and #2, #3… for an alternative expansion"
+        )
+    return code.removesuffix("#1")
+
+
+def _alternatives(code: str, expansions: list[str]) -> dict[str, str]:
+    """`code` → its first expansion, `code#2` → the second… (empty columns keep their number)."""
+    return {
+        code if n == 1 else f"{code}#{n}": text
+        for n, text in enumerate(expansions, start=1)
+        if text and n < 100
+    }
 
 
 def add(db: Database, code: str, text: str) -> None:
@@ -42,9 +59,23 @@ def _upsert(db: Database, codes: dict[str, str]) -> None:
 
 
 def remove(db: Database, code: str) -> bool:
+    """Remove a code; a code without `#N` takes its alternative expansions with it."""
+    code = code.strip().strip("=")
     with write(db):
-        cursor = db.execute("DELETE FROM codes WHERE code = ?", [code.strip().strip("=")])
-        return cursor.rowcount > 0
+        removed = db.execute("DELETE FROM codes WHERE code = ?", [code]).rowcount
+        if "#" not in code:
+            removed += _drop_alternatives(db, [code])
+        return removed > 0
+
+
+def _drop_alternatives(db: Database, codes: list[str]) -> int:
+    return sum(
+        db.execute(
+            "DELETE FROM codes WHERE substr(code, 1, ?) = ? AND code GLOB ?",
+            [len(code) + 1, code + "#", "*#[0-9]*"],
+        ).rowcount
+        for code in codes
+    )
 
 
 def all_codes(db: Database) -> dict[str, str]:
@@ -52,22 +83,31 @@ def all_codes(db: Database) -> dict[str, str]:
 
 
 def parse_photo_mechanic(text: str, source: str = "codes file") -> dict[str, str]:
-    """Photo Mechanic's code replacement file: one `code<TAB>replacement` per line.
+    """Photo Mechanic's code replacement file: `code<TAB>replacement[<TAB>alternative…]`.
 
-    Lines without a tab (blank lines, comments) are skipped; extra tab-separated
-    columns (Photo Mechanic's alternates) are ignored.
+    The second column is what `=code=` expands to; a third and later column
+    are alternative expansions, kept as `code#2`, `code#3`… and written
+    `=code#2=`, as in Photo Mechanic (a name in English and in Korean, a
+    long and a short form). Lines without a tab (blank lines, comments) are
+    skipped.
     """
     codes: dict[str, str] = {}
     for number, line in enumerate(text.splitlines(), start=1):
-        if "\t" not in line or line.lstrip().startswith("#"):
+        if "\t" not in line or line.lstrip().startswith(("#", "//")):
             continue
-        code, replacement = line.split("\t")[:2]
+        code, *expansions = line.split("\t")
         if not code.strip():
             continue
         try:
-            codes[check_code(code)] = replacement.strip()
+            name = check_code(code)
         except CodeError as exc:
             raise CodeError(f"{source} line {number}: {exc}") from exc
+        if "#" in name:
+            raise CodeError(
+                f"{source} line {number}: {name!r} names an alternative; give the "
+                "alternatives as further tab-separated columns of its code"
+            )
+        codes |= _alternatives(name, [e.strip() for e in expansions])
     return codes
 
 
@@ -102,16 +142,21 @@ def import_file(db: Database, path: str | Path) -> int:
     if not codes:
         raise CodeError(f"{source.name} holds no code<TAB>text lines")
     with write(db):
+        # A code's line in the file is all of its expansions: fewer columns than
+        # before leave no stale alternative behind.
+        _drop_alternatives(db, [c for c in codes if "#" not in c])
         _upsert(db, codes)
-    return len(codes)
+    return len([c for c in codes if "#" not in c])
 
 
 def expand(text: str, codes: dict[str, str]) -> tuple[str, list[str]]:
-    """Replace known codes; return the text and the codes left as typed because unknown."""
+    """Replace known codes; return the text and the codes left as typed (unknown or malformed)."""
     unknown: list[str] = []
 
     def swap(m: re.Match[str]) -> str:
-        replacement = codes.get(m.group(1))
+        code = m.group(1)
+        valid = _VALID.fullmatch(code) is not None
+        replacement = codes.get(code.removesuffix("#1")) if valid else None
         if replacement is None:
             unknown.append(m.group(0))
             return m.group(0)

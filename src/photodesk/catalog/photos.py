@@ -12,7 +12,7 @@ from sqlite_utils import Database
 from photodesk.catalog import places
 from photodesk.catalog.sql import _column, _insert, _one, _rows, _update, _value
 from photodesk.catalog.tx import write
-from photodesk.fields import PER_LANGUAGE, where
+from photodesk.fields import BY_NAME, PER_LANGUAGE, Field, where
 from photodesk.files import source_path
 from photodesk.text import display_path
 
@@ -190,6 +190,12 @@ class PhotoFilter:
     kind: str | None = None
     uncaptioned_lang: str | None = None  # only photos without a caption in this language
     limit: int | None = None
+    status: str | None = None
+    # Only photos with nothing in any of these fields (names from fields.py); the
+    # per-language ones in the language missing_in.
+    missing: tuple[str, ...] = ()
+    missing_in: str | None = None
+    offset: int = 0
 
 
 def _conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
@@ -218,7 +224,34 @@ def _conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
             "AND c2.lang = :ulang AND trim(coalesce(c2.description, '')) != '')"
         )
         params["ulang"] = f.uncaptioned_lang
+    if f.status:
+        where.append("p.status = :status")
+        params["status"] = f.status
+    for name in f.missing:
+        where.append(_missing(BY_NAME[name]))
+        params["mlang"] = f.missing_in
     return where, params
+
+
+def _missing(field: Field) -> str:
+    """The condition that a photo has no value in `field`; the field table says where it lives."""
+    if field.scope == "language":
+        return (
+            "NOT EXISTS (SELECT 1 FROM captions cm WHERE cm.photo_id = p.id AND cm.lang = :mlang "
+            f"AND trim(coalesce(cm.{field.name}, '')) != '')"
+        )
+    if field.type == "date":
+        return "p.taken_start IS NULL"
+    if field.type == "place":
+        return f"p.{field.name}_id IS NULL"
+    return f"trim(coalesce(p.{field.name}, '')) IN ('', '[]')"
+
+
+def count(db: Database, f: PhotoFilter) -> int:
+    """How many photos the filter lets through, whatever its limit."""
+    where, params = _conditions(f)
+    sql = "SELECT count(*) FROM photos p" + (" WHERE " + " AND ".join(where) if where else "")
+    return int(_value(db, sql, params) or 0)
 
 
 def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
@@ -233,9 +266,9 @@ def listing(db: Database, lang: str, f: PhotoFilter) -> list[dict[str, Any]]:
     if where:
         sql += " WHERE " + " AND ".join(where)
     sql += f" ORDER BY {order}"
-    if f.limit:
-        sql += " LIMIT :limit"
-        params["limit"] = f.limit
+    if f.limit or f.offset:
+        sql += " LIMIT :limit OFFSET :offset"
+        params |= {"limit": f.limit or -1, "offset": f.offset}
     return _rows(db, sql, params)
 
 

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog import names
 from photodesk.catalog.sql import _insert, _one, _rows, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
@@ -25,23 +25,37 @@ _NAMED_BY = tuple(f.name for f in where(scope="place", has="search"))
 # The fields that refer to a place; each is stored as `<name>_id` on the photo.
 REFERENCES = tuple(f.name for f in where(type="place"))
 EARTH_RADIUS_KM = 6371.0088
-_ID = re.compile(r"[0-9]{1,18}")  # ASCII digits only: "²" or "٣" are names, not ids
 
 
 class PlaceError(PhotodeskError):
     pass
 
 
+class UnknownPlace(PlaceError, names.UnknownName):
+    pass
+
+
 def find(db: Database, name: str) -> int | None:
-    return _value(db, "SELECT id FROM places WHERE name = ? COLLATE NOCASE", [name.strip()])
+    """The place of this name, in any case, with any dash and any spacing."""
+    found = _value(db, "SELECT id FROM places WHERE name = ? COLLATE NOCASE", [name.strip()])
+    return found if found is not None else names.choose(name, _names(db), "place", partial=False)
 
 
 def lookup(db: Database, name_or_id: str | int) -> int | None:
-    """A place by name (any case) or by id."""
+    """A place by name (see `find`), by id, or by the start of its name when only one has it.
+
+    "Wonjong" finds "Wonjong customs house" when no other place starts so;
+    a name that several places share raises names.AmbiguousName with them listed.
+    """
     found = find(db, str(name_or_id))
-    if found is None and _ID.fullmatch(str(name_or_id).strip()):
-        found = _value(db, "SELECT id FROM places WHERE id = ?", [int(name_or_id)])
-    return found
+    number = names.as_id(str(name_or_id))
+    if found is None and number is not None:
+        found = _value(db, "SELECT id FROM places WHERE id = ?", [number])
+    return found if found is not None else names.choose(str(name_or_id), _names(db), "place")
+
+
+def _names(db: Database) -> list[tuple[int, str]]:
+    return [(r["id"], r["name"]) for r in _rows(db, "SELECT id, name FROM places")]
 
 
 def get(db: Database, place_id: int) -> dict[str, Any] | None:
@@ -64,7 +78,7 @@ def describe(db: Database, place_id: int | None) -> list[str]:
 def require(db: Database, name_or_id: str | int) -> int:
     found = lookup(db, name_or_id)
     if found is None:
-        raise PlaceError(f"no place named {name_or_id!r} (see: photodesk place list)")
+        raise UnknownPlace(f"no place named {name_or_id!r} (see: photodesk place list)")
     return found
 
 

@@ -349,3 +349,57 @@ _M004 = ("CREATE INDEX idx_photos_taken_start_id ON photos (taken_start, id)",)
 def m004_browse_index(db: Database) -> None:
     for statement in _M004:
         db.execute(statement)
+
+
+# English words found by their other forms ("fence" finds "fences"): a second
+# index over the same search documents, its words reduced to their stems by
+# FTS5's porter tokenizer. Porter leaves tokens that are not ASCII letters as
+# they are, so Korean and Japanese bigrams, digits and file names index as in
+# the exact index beside it, which stays for exact ("quoted") words. Filled
+# from the documents as they stand; triggers keep it in step from then on.
+_M006 = (
+    (
+        "CREATE VIRTUAL TABLE search_stems USING fts5 (headline, title, description, "
+        "keywords, places, file_name, credit, content=[search_docs], tokenize='porter "
+        "unicode61 remove_diacritics 2', prefix='2 3 4')"
+    ),
+    (
+        'CREATE TRIGGER "search_stems_ai" AFTER INSERT ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_stems" (rowid, "headline", "title", "description", '
+        '"keywords", "places", "file_name", "credit") VALUES (new.rowid, new."headline", '
+        'new."title", new."description", new."keywords", new."places", new."file_name", '
+        'new."credit");\n'
+        "END"
+    ),
+    (
+        'CREATE TRIGGER "search_stems_ad" AFTER DELETE ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_stems" ("search_stems", rowid, "headline", "title", '
+        '"description", "keywords", "places", "file_name", "credit") VALUES(\'delete\', '
+        'old.rowid, old."headline", old."title", old."description", old."keywords", '
+        'old."places", old."file_name", old."credit");\n'
+        "END"
+    ),
+    (
+        'CREATE TRIGGER "search_stems_au" AFTER UPDATE ON "search_docs" BEGIN\n'
+        '  INSERT INTO "search_stems" ("search_stems", rowid, "headline", "title", '
+        '"description", "keywords", "places", "file_name", "credit") VALUES(\'delete\', '
+        'old.rowid, old."headline", old."title", old."description", old."keywords", '
+        'old."places", old."file_name", old."credit");\n'
+        '  INSERT INTO "search_stems" (rowid, "headline", "title", "description", '
+        '"keywords", "places", "file_name", "credit") VALUES (new.rowid, new."headline", '
+        'new."title", new."description", new."keywords", new."places", new."file_name", '
+        'new."credit");\n'
+        "END"
+    ),
+    "INSERT INTO search_stems (search_stems) VALUES ('rebuild')",
+    (
+        "INSERT INTO search_stems (search_stems, rank) VALUES ('rank', 'bm25(8.0, "
+        "4.0, 5.0, 3.0, 2.0, 1.0, 1.0)')"
+    ),
+)
+
+
+@migrations()
+def m006_search_stems(db: Database) -> None:
+    for statement in _M006:
+        db.execute(statement)

@@ -104,8 +104,48 @@ def build_query(text: str) -> str | None:
 
 def query_terms(text: str) -> list[str]:
     """The FTS5 phrase for each space-separated word the user typed (see build_query)."""
-    normalized = unicodedata.normalize("NFKC", text)
-    return [t for t in (_term(c) for c in normalized.split()) if t]
+    return [t for t, _exact in _terms(text)]
+
+
+def _terms(text: str) -> list[tuple[str, bool]]:
+    """Each word's phrase, and whether it must match as written (the exact index)."""
+    out = []
+    for chunk in unicodedata.normalize("NFKC", text).split():
+        # A prefix is a beginning as typed, which a stem need not be ("generali*"
+        # is not "gener*"); a word in double quotes asks for exactly that form.
+        quoted = len(chunk) > 2 and chunk[0] == chunk[-1] == '"'
+        term = _term(chunk)
+        if term is not None:
+            out.append((term, quoted or term.endswith("*")))
+    return out
+
+
+STEMS = "search_stems"  # porter: "fence" finds "fences" (schema m006)
+EXACT = "search_docs_fts"  # words as written: prefixes and "quoted" words
+
+
+@dataclass(frozen=True)
+class _Query:
+    """Where a query runs: MATCH `match` on `table`, and `also` on the exact index if any."""
+
+    table: str
+    terms: tuple[str, ...]
+    also: str | None = None
+
+    @property
+    def match(self) -> str:
+        return " ".join(self.terms)
+
+
+def _query(text: str) -> _Query | None:
+    terms = _terms(text)
+    plain = tuple(t for t, exact in terms if not exact)
+    exact = tuple(t for t, exact in terms if exact)
+    if plain:
+        return _Query(STEMS, plain, " ".join(exact) or None)
+    if exact:
+        return _Query(EXACT, exact)
+    return None
 
 
 # Which fields feed which index column (fields.py names them), by how their
@@ -162,19 +202,21 @@ def _slots(db: Database, photo_id: int, langs: list[str]) -> dict[str, int]:
     return slots
 
 
-def _lang_condition(db: Database, lang: str) -> tuple[list[str], dict[str, Any]] | None:
-    """Conditions on search_docs_fts that keep one caption language; None if it has none."""
+def _lang_condition(
+    db: Database, lang: str, table: str = EXACT
+) -> tuple[list[str], dict[str, Any]] | None:
+    """Conditions on the index `table` that keep one caption language; None if it has none."""
     number = _lang_slot(db, lang, create=False)
     if number is None:
         return None
     where: list[str] = []
     params: dict[str, Any] = {}
     if number < LANG_SLOTS:
-        where.append(f"(search_docs_fts.rowid % {LANG_SLOTS}) = :slot")
+        where.append(f"({table}.rowid % {LANG_SLOTS}) = :slot")
         params["slot"] = number
     # A late language may borrow this slot in some photo: then the id alone can't tell.
     if number >= LANG_SLOTS or _has_late_languages(db):
-        where.append("(SELECT lang FROM search_docs WHERE id = search_docs_fts.rowid) = :lang")
+        where.append(f"(SELECT lang FROM search_docs WHERE id = {table}.rowid) = :lang")
         params["lang"] = lang
     return where, params
 
@@ -183,8 +225,8 @@ def _has_late_languages(db: Database) -> bool:
     return bool(_value(db, "SELECT max(slot) >= ? FROM search_langs", [LANG_SLOTS]))
 
 
-def _shared_columns(db: Database, photo: dict[str, Any]) -> dict[str, str]:
-    """Text of one photo that is the same in every caption language, by index column."""
+def _shared_texts(db: Database, photo: dict[str, Any]) -> dict[str, list[str]]:
+    """Text of one photo that is the same in every caption language, by index column, as stored."""
     texts: dict[str, list[str]] = {c: [] for c in SEARCH_COLUMNS}
     texts["file_name"].append(photo.get("file_name") or "")
     for f in _LISTS:
@@ -196,10 +238,15 @@ def _shared_columns(db: Database, photo: dict[str, Any]) -> dict[str, str]:
         named.extend(places.describe(db, photo.get(f"{f.name}_id")))
     for f in _PLACES:  # a place named as both created and shown is indexed once
         texts[f.search or ""] = list(dict.fromkeys(named))
+    return texts
+
+
+def _shared_columns(db: Database, photo: dict[str, Any]) -> dict[str, str]:
+    """The shared text as indexed (see index_text), for the columns captions do not fill."""
     caption_columns = {f.search for f in _CAPTION_TEXT}
     return {
         c: index_text(" ".join(t for t in v if t))
-        for c, v in texts.items()
+        for c, v in _shared_texts(db, photo).items()
         if c not in caption_columns
     }
 
@@ -268,21 +315,22 @@ COMMON_WINDOW = 200
 # configure bm25 in the schema.
 WEIGHTS = tuple(SEARCH_COLUMNS.values())
 _COLUMNS = tuple(SEARCH_COLUMNS)
+
+
 # highlight() adds one character per matched phrase: the length gained is the
 # count. Counted in the caption columns only (headline, title, description,
 # keywords): the rest carry little weight and each column read costs time.
-_OCCURRENCES = " + ".join(
-    f"{w} * (length(highlight(search_docs_fts, {i}, char(1), '')) "
-    f"- length(coalesce(search_docs_fts.{c}, '')))"
-    for i, (w, c) in enumerate(zip(WEIGHTS[:4], _COLUMNS[:4], strict=True))
-)
+def _occurrences(table: str) -> str:
+    return " + ".join(
+        f"{w} * (length(highlight({table}, {i}, char(1), '')) - length(coalesce({table}.{c}, '')))"
+        for i, (w, c) in enumerate(zip(WEIGHTS[:4], _COLUMNS[:4], strict=True))
+    )
 
 
-def _common(db: Database, term: str) -> bool:
+def _common(db: Database, term: str, table: str = EXACT) -> bool:
     """Does this word (phrase) occur in more than COMMON_WORD documents? Reads at most that many."""
     row = db.execute(
-        "SELECT count(*) FROM (SELECT rowid FROM search_docs_fts WHERE search_docs_fts MATCH ? "
-        "LIMIT ?)",
+        f"SELECT count(*) FROM (SELECT rowid FROM {table} WHERE {table} MATCH ? LIMIT ?)",
         [term, COMMON_WORD + 1],
     ).fetchone()
     return row[0] > COMMON_WORD
@@ -296,74 +344,175 @@ class SearchFilter(PhotoFilter):
     common_window: int = COMMON_WINDOW
 
 
-def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[int]:
-    """Photo ids matching `text`, best first, ranked among the newest matches (see WINDOW)."""
-    f = f or SearchFilter()
-    terms = query_terms(text)
-    if not terms:
-        return []
-    if any(_common(db, t) for t in terms):
-        score, window = f"-({_OCCURRENCES})", f.common_window
-    else:
-        score, window = "search_docs_fts.rank", f.window
-    where = ["search_docs_fts MATCH :q"]
-    params: dict[str, Any] = {
-        "q": " ".join(terms),
-        "limit": f.limit or -1,
-        "window": max(window, f.limit or 0),
-    }
-    if f.lang:
-        kept = _lang_condition(db, f.lang)
-        if kept is None:
-            return []
-        where.extend(kept[0])
-        params |= kept[1]
-    photo_filters, photo_params = _conditions(f)
-    params |= photo_params
-    joins = ""
-    if photo_filters:
-        joins = f" JOIN photos p ON p.id = search_docs_fts.rowid / {LANG_SLOTS}"
-        where.extend(photo_filters)
-    # Inner: the newest matching documents, straight from the index in rowid
-    # order (rank is computed only for these). Outer: rank them, one row a photo.
-    sql = (
-        "SELECT photo_id, min(score) AS best FROM ("
-        f"SELECT search_docs_fts.rowid / {LANG_SLOTS} AS photo_id, {score} AS score "
-        "FROM search_docs_fts"
-        + joins
-        + " WHERE "
-        + " AND ".join(where)
-        + " ORDER BY search_docs_fts.rowid DESC LIMIT :window"
-        ") GROUP BY photo_id ORDER BY best, photo_id DESC LIMIT :limit"
-    )
-    return _column(db, sql, params)
-
-
-def all_ids(db: Database, text: str, f: PhotoFilter | None = None) -> list[int]:
-    """Every photo matching `text`, newest first: a batch edit takes all, not the best few."""
-    terms = query_terms(text)
-    if not terms:
-        return []
-    where = ["search_docs_fts MATCH :q"]
-    params: dict[str, Any] = {"q": " ".join(terms)}
+def _where(
+    db: Database, q: _Query, f: PhotoFilter | None
+) -> tuple[str, list[str], dict[str, Any]] | None:
+    """The joins, conditions and parameters of a query on q.table; None when nothing can match."""
+    t = q.table
+    where = [f"{t} MATCH :q"]
+    params: dict[str, Any] = {"q": q.match}
+    if q.also:
+        where.append(f"{t}.rowid IN (SELECT rowid FROM {EXACT} WHERE {EXACT} MATCH :also)")
+        params["also"] = q.also
     if isinstance(f, SearchFilter) and f.lang:
-        kept = _lang_condition(db, f.lang)
+        kept = _lang_condition(db, f.lang, t)
         if kept is None:
-            return []
+            return None
         where.extend(kept[0])
         params |= kept[1]
     joins = ""
     if f is not None:
         photo_filters, photo_params = _conditions(f)
         if photo_filters:
-            joins = f" JOIN photos p ON p.id = search_docs_fts.rowid / {LANG_SLOTS}"
+            joins = f" JOIN photos p ON p.id = {t}.rowid / {LANG_SLOTS}"
             where.extend(photo_filters)
             params |= photo_params
+    return joins, where, params
+
+
+def search_ids(db: Database, text: str, f: SearchFilter | None = None) -> list[int]:
+    """Photo ids matching `text`, best first, ranked among the newest matches (see WINDOW)."""
+    return [m[0] for m in _ranked(db, text, f or SearchFilter())]
+
+
+def _ranked(db: Database, text: str, f: SearchFilter) -> list[tuple[int, int]]:
+    """(photo id, id of its best-scoring document), best first."""
+    q = _query(text)
+    if q is None:
+        return []
+    t = q.table
+    if any(_common(db, term, t) for term in q.terms):
+        score, window = f"-({_occurrences(t)})", f.common_window
+    else:
+        score, window = f"{t}.rank", f.window
+    found = _where(db, q, f)
+    if found is None:
+        return []
+    joins, where, params = found
+    params |= {
+        "limit": f.limit or -1,
+        "offset": f.offset,
+        "window": max(window, (f.limit or 0) + f.offset),
+    }
+    # Inner: the newest matching documents, straight from the index in rowid
+    # order (rank is computed only for these). Outer: rank them, one row a
+    # photo; SQLite gives the bare column `doc` from the row min() chose.
     sql = (
-        f"SELECT DISTINCT search_docs_fts.rowid / {LANG_SLOTS} AS photo_id FROM search_docs_fts"
+        "SELECT photo_id, doc, min(score) AS best FROM ("
+        f"SELECT {t}.rowid / {LANG_SLOTS} AS photo_id, {t}.rowid AS doc, {score} AS score "
+        f"FROM {t}"
+        + joins
+        + " WHERE "
+        + " AND ".join(where)
+        + f" ORDER BY {t}.rowid DESC LIMIT :window"
+        ") GROUP BY photo_id ORDER BY best, photo_id DESC LIMIT :limit OFFSET :offset"
+    )
+    return [(r[0], r[1]) for r in db.execute(sql, params).fetchall()]
+
+
+def count(db: Database, text: str, f: PhotoFilter | None = None) -> int:
+    """How many photos match `text` through the filter, whatever a search's limit."""
+    q = _query(text)
+    found = _where(db, q, f) if q is not None else None
+    if q is None or found is None:
+        return 0
+    joins, where, params = found
+    sql = (
+        f"SELECT count(DISTINCT {q.table}.rowid / {LANG_SLOTS}) FROM {q.table}"
+        + joins
+        + " WHERE "
+        + " AND ".join(where)
+    )
+    return int(_value(db, sql, params) or 0)
+
+
+def all_ids(db: Database, text: str, f: PhotoFilter | None = None) -> list[int]:
+    """Every photo matching `text`, newest first: a batch edit takes all, not the best few."""
+    q = _query(text)
+    found = _where(db, q, f) if q is not None else None
+    if q is None or found is None:
+        return []
+    joins, where, params = found
+    sql = (
+        f"SELECT DISTINCT {q.table}.rowid / {LANG_SLOTS} AS photo_id FROM {q.table}"
         + joins
         + " WHERE "
         + " AND ".join(where)
         + " ORDER BY photo_id DESC"
     )
     return _column(db, sql, params)
+
+
+@dataclass(frozen=True)
+class Match:
+    """A search result: the photo, and where the words were found (the text as written)."""
+
+    photo_id: int
+    lang: str  # the caption language of the matching document ('' for none)
+    field: str  # the index column: headline, description, keywords, places, file_name…
+    text: str  # an excerpt of that field's text, around the first word found
+
+
+def matches(db: Database, text: str, f: SearchFilter | None = None) -> list[Match]:
+    """As search_ids, each result with the text that matched and its language."""
+    f = f or SearchFilter()
+    q = _query(text)
+    ranked = _ranked(db, text, f)
+    if q is None or not ranked:
+        return []
+    return [_match(db, q, photo_id, doc) for photo_id, doc in ranked]
+
+
+EXCERPT = 120  # characters of a field shown around a match
+_MARK_OPEN, _MARK_CLOSE = "\x02", "\x03"
+
+
+def _match(db: Database, q: _Query, photo_id: int, doc: int) -> Match:
+    """Which field of the document matched, and an excerpt of its text as the user wrote it.
+
+    The index holds text as indexed (Korean as bigrams), so FTS5's highlight
+    only says which words matched, and where; the excerpt is cut from the
+    caption, keywords or place as stored.
+    """
+    t = q.table
+    marked = ", ".join(f"highlight({t}, {i}, char(2), char(3))" for i in range(len(_COLUMNS)))
+    row = db.execute(
+        f"SELECT {marked} FROM {t} WHERE {t} MATCH ? AND {t}.rowid = ?", [q.match, doc]
+    ).fetchone()
+    lang = _value(db, "SELECT lang FROM search_docs WHERE id = ?", [doc]) or ""
+    for column, value in zip(_COLUMNS, row or (), strict=False):
+        if value and _MARK_OPEN in value:
+            words = re.findall(f"{_MARK_OPEN}(.*?){_MARK_CLOSE}", value)
+            return Match(
+                photo_id, lang, column, _excerpt(_source(db, photo_id, lang, column), words)
+            )
+    return Match(photo_id, lang, "", "")
+
+
+def _source(db: Database, photo_id: int, lang: str, column: str) -> str:
+    """The stored text an index column was made from, for one photo and language."""
+    caption_fields = [f.name for f in _CAPTION_TEXT if f.search == column]
+    if caption_fields:
+        row = _one(
+            db,
+            f"SELECT {', '.join(caption_fields)} FROM captions WHERE photo_id = ? AND lang = ?",
+            [photo_id, lang],
+        )
+        return " · ".join(v for v in (row or {}).values() if v)
+    photo = _one(db, "SELECT * FROM photos WHERE id = ?", [photo_id]) or {}
+    return " · ".join(t for t in _shared_texts(db, photo).get(column, []) if t)
+
+
+def _excerpt(text: str, words: list[str]) -> str:
+    """About EXCERPT characters of `text` around the first of `words` found in it."""
+    flat = " ".join(text.split())
+    folded = unicodedata.normalize("NFKC", flat).casefold()
+    at = min(
+        (i for w in words if (i := folded.find(" ".join(w.split()).casefold())) >= 0),
+        default=0,
+    )
+    if len(flat) <= EXCERPT:
+        return flat
+    start = max(0, min(at - EXCERPT // 3, len(flat) - EXCERPT))
+    piece = flat[start : start + EXCERPT]
+    return ("…" if start else "") + piece + ("…" if start + EXCERPT < len(flat) else "")

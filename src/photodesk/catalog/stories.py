@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
+from photodesk.catalog import names
 from photodesk.catalog.sql import _insert, _one, _rows, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
@@ -18,17 +18,36 @@ class StoryError(PhotodeskError):
     pass
 
 
+class UnknownStory(StoryError, names.UnknownName):
+    pass
+
+
 def find(db: Database, name: str) -> int | None:
+    """The story of this name (any case, any dash, any spacing), or of this id."""
     found = _value(db, "SELECT id FROM stories WHERE name = ? COLLATE NOCASE", [name.strip()])
-    if found is None and re.fullmatch(r"[0-9]{1,18}", name.strip()):
-        found = _value(db, "SELECT id FROM stories WHERE id = ?", [int(name)])
+    if found is None:
+        found = names.choose(name, _names(db), "story", partial=False)
+    number = names.as_id(name)
+    if found is None and number is not None:
+        found = _value(db, "SELECT id FROM stories WHERE id = ?", [number])
     return found
 
 
-def require(db: Database, name: str) -> int:
+def lookup(db: Database, name: str) -> int | None:
+    """As `find`, and also the one story whose name starts with (or holds) the words typed."""
     found = find(db, name)
+    return found if found is not None else names.choose(name, _names(db), "story")
+
+
+def _names(db: Database) -> list[tuple[int, str]]:
+    return [(r["id"], r["name"]) for r in _rows(db, "SELECT id, name FROM stories")]
+
+
+def require(db: Database, name: str) -> int:
+    """The story a user named (see `lookup`); an unknown name is a usage mistake."""
+    found = lookup(db, name)
     if found is None:
-        raise StoryError(f"no story named {name!r} (see: photodesk story list)")
+        raise UnknownStory(f"no story named {name!r} (see: photodesk story list)")
     return found
 
 

@@ -7,14 +7,30 @@ import sys
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, suppress
+from typing import Any
 
 import click
 
 from photodesk.catalog import photos as photo_rows
-from photodesk.catalog import stories
-from photodesk.cli.archive import open_catalog
-from photodesk.cli.options import PHOTO_ID, date_bound
-from photodesk.cli.output import emit_json, print_photo, rows_or_json
+from photodesk.cli.archive import Mistake, open_catalog
+from photodesk.cli.options import (
+    FIELD_LIST,
+    LANGUAGE,
+    LANGUAGES,
+    PHOTO_ID,
+    filter_options,
+    make_filter,
+    resolve_filter,
+)
+from photodesk.cli.output import (
+    PROOF_FIELDS,
+    emit_json,
+    print_photo,
+    print_proof,
+    proof_photos,
+    rows_or_json,
+    told_capped,
+)
 from photodesk.config import (
     MAX_FILE_SIZE_ENV,
     MEMORY_BUDGET_ENV,
@@ -26,7 +42,6 @@ from photodesk.config import (
 from photodesk.errors import PhotodeskError
 from photodesk.ingest import ImportOptions, ImportProgress, ImportSummary, import_paths
 from photodesk.ingest.notes import load_notes
-from photodesk.language import normalize_lang
 from photodesk.text import for_terminal
 
 # -- import ------------------------------------------------------------------
@@ -69,6 +84,9 @@ from photodesk.text import for_terminal
     metavar="SIZE",
     help=f"Larger files are problems, not read (default 512M; ${MAX_FILE_SIZE_ENV}).",
 )
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Also name the skipped files (--json always does)."
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.pass_context
 def import_cmd(
@@ -82,9 +100,14 @@ def import_cmd(
     time_budget: str | None,
     memory_budget: str | None,
     max_file_size: str | None,
+    verbose: bool,
     as_json: bool,
 ) -> None:
-    """Import image files and folders (recursively) into the archive."""
+    """Import image files and folders (recursively) into the archive.
+
+    With --captions, notes fill what the catalog does not have yet; what they
+    change on photos already in the archive is one change set (history, undo).
+    """
     try:
         notes = load_notes(captions_file) if captions_file else None
         budgets = Budgets.from_env(
@@ -113,7 +136,7 @@ def import_cmd(
     if as_json:
         emit_json(summary.as_dict())
     else:
-        _print_summary(summary)
+        _print_summary(summary, verbose)
     sys.exit(1 if summary.failed else 0)
 
 
@@ -172,11 +195,27 @@ def _progress(enabled: bool) -> Iterator[Callable[[ImportProgress], None]]:
         yield report
 
 
-def _print_summary(s: ImportSummary) -> None:
+def _print_summary(s: ImportSummary, verbose: bool = False) -> None:
     click.echo(
         f"added {s.added}, already in the archive {s.duplicates}, "
         f"skipped {s.skipped}, failed {s.failed} ({s.seconds:.1f} s)"
     )
+    if s.notes is not None:
+        n = s.notes
+        click.echo(
+            f"notes: applied {n.applied}, conflicting {n.conflicting}, skipped {n.skipped}, "
+            f"already in the catalog {n.unchanged}"
+        )
+    if s.notes_change_set is not None:
+        click.echo(
+            f"  notes changed photos already in the archive: change set {s.notes_change_set} "
+            "(photodesk history; photodesk undo reverts it)"
+        )
+    if verbose:
+        for path in s.skipped_files:
+            click.echo(f"  skipped: {for_terminal(path, single_line=True)}: not an image")
+    elif s.skipped_files:
+        click.echo("  (-v names the skipped files)")
     for p in s.problems:
         click.echo(f"  failed: {for_terminal(p['path'])}: {for_terminal(p['reason'])}")
     for w in s.warnings:
@@ -189,53 +228,83 @@ def _print_summary(s: ImportSummary) -> None:
 
 
 @click.command("list")
-@click.option("--story", help="Only photos in this story, in story order.")
-@click.option("--since", help="Photos whose date range reaches this date or later (any date form).")
-@click.option("--until", help="Photos whose date range starts on or before this date.")
-@click.option("--uncaptioned", is_flag=True, help="Only photos without a caption.")
-@click.option("--lang", help="Caption language to show (default: the archive's).")
+@filter_options(limit=None)
+@click.option(
+    "--lang",
+    type=LANGUAGES,
+    help="Caption language to show (default: the archive's); with --full, several: en,ko.",
+)
+@click.option("--full", is_flag=True, help="Proofread: headline, caption, credit, date, places.")
+@click.option(
+    "--fields",
+    type=FIELD_LIST,
+    help="With --full (implied), these fields instead: headline,caption,credit…",
+)
+@click.option(
+    "--date-conflicts",
+    is_flag=True,
+    help="Only photos whose date leaves out the camera's (show PHOTO_ID gives both).",
+)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def list_cmd(
     ctx: click.Context,
-    story: str | None,
-    since: str | None,
-    until: str | None,
-    uncaptioned: bool,
-    lang: str | None,
+    lang: list[str] | None,
+    full: bool,
+    fields: tuple[str, ...] | None,
+    date_conflicts: bool,
     as_json: bool,
+    **filters: Any,
 ) -> None:
-    """List photos: id, file, date, place, first words of the caption."""
-    flt = photo_rows.PhotoFilter(
-        since=date_bound(since, end=False),
-        until=date_bound(until, end=True, since=since),
-    )
+    """List photos: id, file, date, place, first words of the caption.
+
+    --full shows each photo's fields for proofreading, languages side by side.
+    """
+    full = full or fields is not None
+    if lang and len(lang) > 1 and not full:
+        raise Mistake("several languages need --full (list --full --lang en,ko)")
+    flt = make_filter(filters, photo_rows.PhotoFilter)
     with open_catalog(ctx) as catalog:
-        shown_lang = normalize_lang(lang) if lang else catalog.default_language
-        if uncaptioned:
-            flt.uncaptioned_lang = shown_lang
-        if story is not None:
-            flt.story_id = stories.find(catalog.db, story)
-            if flt.story_id is None:
-                raise click.BadParameter(f"no story named {story!r}", param_hint="--story")
-        rows = photo_rows.listing(catalog.db, shown_lang, flt)
-    rows_or_json(rows, as_json)
+        langs = lang or [catalog.default_language]
+        resolve_filter(catalog, flt, filters, langs[0])
+        flt.date_conflicts = date_conflicts
+        rows = photo_rows.listing(catalog.db, langs[0], flt)
+        shown = len(rows)
+        total = photo_rows.count(catalog.db, flt) if flt.limit or flt.offset else shown
+        if full and not as_json:
+            print_proof(
+                proof_photos(catalog, [r["id"] for r in rows], langs),
+                langs,
+                fields or PROOF_FIELDS,
+            )
+            rows = []
+    if not full or as_json:
+        rows_or_json(rows, as_json)
+    told_capped(shown, flt.offset, total)
 
 
 @click.command("show")
 @click.argument("photo_id", type=PHOTO_ID)
-@click.option("--lang", help="Caption language for the headline/caption fields.")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--lang", type=LANGUAGE, help="Caption language shown first.")
+@click.option("--all", "everything", is_flag=True, help="Also hashes, internal ids and paths.")
+@click.option("--json", "as_json", is_flag=True, help="Everything, as JSON.")
 @click.pass_context
-def show_cmd(ctx: click.Context, photo_id: int, lang: str | None, as_json: bool) -> None:
-    """Show everything the catalog knows about one photo."""
+def show_cmd(
+    ctx: click.Context, photo_id: int, lang: str | None, everything: bool, as_json: bool
+) -> None:
+    """Show what the catalog knows about one photo, grouped: caption, date, places, source."""
     with open_catalog(ctx) as catalog:
-        photo = photo_rows.get(catalog.db, photo_id, lang or catalog.default_language)
+        shown_lang = lang or catalog.default_language
+        photo = photo_rows.get(catalog.db, photo_id, shown_lang)
         if photo is not None:
             photo["missing"] = catalog.missing_files(photo)
+            with_places = proof_photos(catalog, [photo_id], [shown_lang])
     if photo is None:
         raise click.ClickException(f"no photo with id {photo_id}")
     if as_json:
         emit_json(photo)
         return
-    print_photo(photo)
+    for key, value in with_places[0].items():
+        if key.endswith("_row"):
+            photo[key] = value
+    print_photo(photo, shown_lang, everything)

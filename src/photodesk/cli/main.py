@@ -47,6 +47,13 @@ class _Desk(click.Group):
         extra["standalone_mode"] = False
         try:
             code = super().main(args, prog_name, *rest, **extra)
+        except click.UsageError as exc:
+            # One line for every usage mistake, click's own or ours: what was wrong,
+            # and where to read what to type instead.
+            hint = f" (see: {exc.ctx.command_path} --help)" if exc.ctx else ""
+            message = for_terminal(exc.format_message(), single_line=True)
+            click.echo(f"Error: {message}{hint if 'see:' not in message else ''}", err=True)
+            sys.exit(exc.exit_code)
         except click.ClickException as exc:
             exc.message = for_terminal(exc.message)
             exc.show()

@@ -10,6 +10,10 @@ from typing import Any
 import click
 from rich.cells import cell_len, set_cell_size
 
+from photodesk.catalog import Catalog, places
+from photodesk.catalog import photos as photo_rows
+from photodesk.dates import from_columns, phrase
+from photodesk.fields import BY_NAME, FIELDS, Field
 from photodesk.text import for_json, for_terminal
 
 # Positions: six decimal places is about 0.1 m; more is float noise (42.456100000000006).
@@ -73,10 +77,7 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
             for_terminal(p["file_name"] or "", single_line=True),
             for_terminal(_date_label(p), single_line=True),
             for_terminal(p.get("shown_place") or p.get("created_place") or "", single_line=True),
-            for_terminal(
-                " ".join(str(p.get("caption") or p.get("headline") or "").split()),
-                single_line=True,
-            ),
+            for_terminal(" ".join(_caption_cell(p).split()), single_line=True),
         ]
         for p in rows
     ]
@@ -103,6 +104,34 @@ def print_rows(rows: list[dict[str, Any]]) -> None:
         click.echo(_GAP.join([*cells, caption]).rstrip())
 
 
+def _caption_cell(p: dict[str, Any]) -> str:
+    """The caption, or for a search result the text that matched, with its language and field."""
+    match = p.get("match")
+    if not match or not match.get("text"):
+        return str(p.get("caption") or p.get("headline") or "")
+    field = BY_SEARCH_COLUMN.get(match["field"])
+    label = (
+        "" if match["field"] == "description" else f"{field.label if field else match['field']}: "
+    )
+    lang = f"[{match['lang']}] " if match.get("lang") else ""
+    return f"{lang}{label}{match['text']}"
+
+
+# Search index column → the first field that feeds it, for labelling a match.
+BY_SEARCH_COLUMN = {f.search: f for f in reversed(FIELDS) if f.search}
+
+
+def told_capped(shown: int, offset: int, total: int) -> None:
+    """On stderr, when there are more photos than shown: how many, and how to see them."""
+    if total <= offset + shown:
+        return
+    if offset:
+        where = f"{offset + 1:,}–{offset + shown:,} of {total:,}"
+    else:
+        where = f"{shown:,} of {total:,}"
+    click.echo(f"{where}; --limit to see more, --offset {offset + shown} for the next", err=True)
+
+
 def rows_or_json(rows: list[dict[str, Any]], as_json: bool) -> None:
     if as_json:
         emit_json(rows)
@@ -115,17 +144,223 @@ def indented(text: str) -> str:
     return for_terminal(text).replace("\n", "\n" + " " * 24)
 
 
-def print_photo(photo: dict[str, Any]) -> None:
-    """Every known value of one photo, a labelled line each; captions by language."""
-    for key, value in _finite(photo).items():
-        if key == "captions":
-            for code, fields in value.items():
-                for name, text in fields.items():
-                    if text:
-                        click.echo(f"{name + ' [' + code + ']':>22}  {indented(text)}")
-        elif value not in (None, "", []):
-            shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-            click.echo(f"{key:>22}  {indented(shown)}")
+def wrap(text: str, width: int) -> list[str]:
+    """Lines of at most `width` display cells (Korean counts two), broken between words.
+
+    A word wider than a line (a long URL, Korean run together) is cut where the
+    line is full; line breaks in the text are kept.
+    """
+    lines: list[str] = []
+    for paragraph in text.split("\n"):
+        line = ""
+        for word in paragraph.split():
+            candidate = f"{line} {word}" if line else word
+            if cell_len(candidate) <= width:
+                line = candidate
+                continue
+            if line:
+                lines.append(line)
+            line = word
+            while cell_len(line) > width:
+                cut = _cut(line, width)
+                lines.append(line[:cut])
+                line = line[cut:]
+        lines.append(line)
+    return lines or [""]
+
+
+def _cut(text: str, width: int) -> int:
+    """How many characters of `text` fill at most `width` cells (at least one)."""
+    used = 0
+    for i, ch in enumerate(text):
+        used += cell_len(ch)
+        if used > width:
+            return max(1, i)
+    return len(text)
+
+
+def place_line(place: dict[str, Any] | None) -> str:
+    """A place with its hierarchy: "Wonjong customs house — Rason, North Korea (KP)"."""
+    if not place:
+        return ""
+    parts = [place.get(f.name) for f in FIELDS if f.scope == "place" and f.name != "country_code"]
+    where = ", ".join(dict.fromkeys(str(x) for x in parts if x and x != place["name"]))
+    code = f" ({place['country_code']})" if place.get("country_code") else ""
+    return place["name"] + (f" — {where}{code}" if where or code else "")
+
+
+def date_line(photo: dict[str, Any], lang: str = "en") -> str:
+    """The desk's date as a reader writes it in `lang` ("28 July 2023"), never as typed."""
+    taken = from_columns(photo)
+    if taken is None:
+        return ""
+    text = phrase(taken, lang)
+    if taken.precision in ("second", "minute"):
+        text += f" {taken.start:%H:%M}" + (f" {taken.offset}" if taken.offset else "")
+    return text
+
+
+# What `list --full` shows when --fields does not say.
+PROOF_FIELDS = ("headline", "description", "credit", "date", "created_place", "shown_place")
+_GUTTER = "   "
+
+
+def print_proof(photos: list[dict[str, Any]], langs: list[str], names: tuple[str, ...]) -> None:
+    """Each photo's fields for proofreading: one column per language, wrapped to the terminal.
+
+    Per-language fields (and the date, as each language writes it) stand side by
+    side; fields kept once per photo span the width. Widths are display cells.
+    """
+    if not photos:
+        click.echo("no photos match")
+        return
+    width = terminal_width()
+    fields = [BY_NAME[n] for n in names]
+    label_w = max(cell_len(f.label) for f in fields) + 2
+    column_w = max(8, (width - label_w - len(_GUTTER) * (len(langs) - 1)) // len(langs))
+    wide = len(langs) > 1 and any(f.scope == "language" or f.type == "date" for f in fields)
+    for n, photo in enumerate(photos):
+        if n:
+            click.echo("")
+        head = " · ".join(
+            str(x) for x in (photo["file_name"], photo.get("kind"), photo.get("status")) if x
+        )
+        for line in wrap(for_terminal(f"#{photo['id']}  {head}", single_line=True), width):
+            click.echo(line.rstrip())
+        if wide:
+            click.echo(
+                (" " * label_w + _GUTTER.join(_fit(f"[{t}]", column_w) for t in langs)).rstrip()
+            )
+        for f in fields:
+            if f.scope == "language" or f.type == "date":
+                cells = [_proof_value(photo, f, lang) for lang in langs]
+                if not any(cells):
+                    continue
+                columns = [wrap(for_terminal(c), column_w) for c in cells]
+                depth = max(len(c) for c in columns)
+                for i in range(depth):
+                    label = f.label if i == 0 else ""
+                    parts = [set_cell_size(c[i] if i < len(c) else "", column_w) for c in columns]
+                    click.echo((set_cell_size(label, label_w) + _GUTTER.join(parts)).rstrip())
+            else:
+                value = _proof_value(photo, f, langs[0])
+                if not value:
+                    continue
+                lines = wrap(for_terminal(value), width - label_w)
+                for i, line in enumerate(lines):
+                    click.echo((set_cell_size(f.label if i == 0 else "", label_w) + line).rstrip())
+
+
+def proof_photos(catalog: Catalog, photo_ids: list[int], langs: list[str]) -> list[dict[str, Any]]:
+    """The photos with their captions and their places' rows (`<field>_row`), for print_proof."""
+    out = []
+    for photo_id in photo_ids:
+        photo = photo_rows.get(catalog.db, photo_id, langs[0])
+        if photo is None:
+            continue
+        for f in FIELDS:
+            if f.type == "place" and photo.get(f"{f.name}_id"):
+                photo[f"{f.name}_row"] = places.get(catalog.db, photo[f"{f.name}_id"])
+        out.append(photo)
+    return out
+
+
+def _proof_value(photo: dict[str, Any], f: Field, lang: str) -> str:
+    if f.scope == "language":
+        return str((photo["captions"].get(lang) or {}).get(f.name) or "")
+    if f.type == "date":
+        return date_line(photo, lang)
+    if f.type == "place":
+        return place_line(photo.get(f"{f.name}_row"))
+    value = photo.get(f.name)
+    if isinstance(value, list):
+        return ", ".join(map(str, value))
+    return str(value or "")
+
+
+# `show`: the groups a photo's fields are read in. Fields come from the field
+# table by scope and type; only the file facts are named here, as they are no field.
+_FILE_FACTS = (
+    ("File", "file_name"),
+    ("Format", "format"),
+    ("Pixels", "pixels"),
+    ("Camera", "camera"),
+    ("GPS", "gps"),
+)
+# Shown only with --all: hashes, internal ids and paths.
+_INTERNAL = (
+    "id",
+    "sha256",
+    "phash",
+    "original_path",
+    "thumb_path",
+    "created_place_id",
+    "shown_place_id",
+    "source_paths",
+    "import_run_id",
+)
+
+
+def print_photo(photo: dict[str, Any], lang: str, everything: bool = False) -> None:
+    """One photo, its fields grouped under caption, date, places and source, each once."""
+    photo = _finite(photo)
+    label_w = max(cell_len(f.label) for f in FIELDS) + 7
+    width = terminal_width()
+
+    def line(label: str, value: Any) -> None:
+        if value in (None, "", []):
+            return
+        text = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        for i, piece in enumerate(wrap(for_terminal(text), max(20, width - label_w - 2))):
+            click.echo(("  " + set_cell_size(label if i == 0 else "", label_w) + piece).rstrip())
+
+    head = " · ".join(str(x) for x in (photo.get("kind"), photo.get("status")) if x)
+    click.echo(for_terminal(f"Photo {photo['id']}: {photo['file_name']}  ({head})", True))
+    captions = photo.get("captions") or {}
+    if any(any(v for v in c.values()) for c in captions.values()):
+        click.echo("Caption")
+        for code in sorted(captions, key=lambda c: (c != lang, c)):  # the asked-for one first
+            for f in FIELDS:
+                if f.scope == "language":
+                    line(f"{f.label} [{code}]", captions[code].get(f.name))
+    click.echo("Date")
+    line("Date", date_line(photo) or "not known")
+    if photo.get("taken_text") and photo["taken_text"] != date_line(photo):
+        line("As written", photo["taken_text"])
+    line("From", photo.get("taken_source"))
+    if photo.get("date_differs") and photo.get("camera_date"):
+        line("Camera's", photo["camera_date"])
+    click.echo("Places")
+    for f in FIELDS:
+        if f.type == "place":
+            line(f.label, place_line(photo.get(f"{f.name}_row")) or "—")
+    click.echo("Source")
+    for f in FIELDS:
+        if f.scope == "photo" and f.type in ("text", "list"):
+            line(f.label, photo.get(f.name))
+    click.echo("File")
+    facts = dict(photo)
+    if photo.get("width") and photo.get("height"):
+        facts["pixels"] = f"{photo['width']} × {photo['height']}"
+    facts["camera"] = " ".join(
+        str(photo[k]) for k in ("camera_make", "camera_model") if photo.get(k)
+    )
+    if photo.get("gps_lat") is not None and photo.get("gps_lon") is not None:
+        facts["gps"] = f"{photo['gps_lat']:.6f}, {photo['gps_lon']:.6f}"
+    for label, key in _FILE_FACTS:
+        line(label, facts.get(key))
+    line("Stories", photo.get("stories"))
+    for missing in photo.get("missing") or []:
+        line("Missing", missing)
+    if everything:
+        click.echo("Internal")
+        shown = {"captions", "missing", "stories", "caption", "headline"}
+        shown |= {f.name for f in FIELDS} | {key for _, key in _FILE_FACTS}
+        for key in _INTERNAL:
+            line(key, photo.get(key))
+        for key, value in photo.items():
+            if key not in shown and key not in _INTERNAL and not key.endswith("_row"):
+                line(key, value)
 
 
 def warn(message: str) -> None:

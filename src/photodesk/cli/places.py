@@ -40,7 +40,10 @@ def place_add(ctx: click.Context, name: str, **details) -> None:
 @_detail_options
 @click.pass_context
 def place_edit(ctx: click.Context, place: str, new_name: str | None, **details) -> None:
-    """Change a place's details; give '' to clear one."""
+    """Change a place's details; give '' to clear one.
+
+    PLACE is a name (any case and dash, or its start when only one place has it) or an id.
+    """
     with open_catalog(ctx) as catalog:
         place_id = place_edits.edit(catalog.db, place, new_name, **details)
     click.echo(f"place {place_id} updated")
@@ -53,6 +56,8 @@ def place_edit(ctx: click.Context, place: str, new_name: str | None, **details) 
 @click.pass_context
 def place_merge(ctx: click.Context, source: str, target: str, user: str | None) -> None:
     """Fold SOURCE into TARGET: its photos now refer to TARGET, and SOURCE is removed.
+
+    Each is a place's name (or its start) or its id.
 
     Kept in the history as one change set: photodesk undo brings SOURCE back.
     """

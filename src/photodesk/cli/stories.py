@@ -8,10 +8,10 @@ import click
 
 from photodesk.catalog import Catalog, stories
 from photodesk.catalog import photos as photo_rows
-from photodesk.cli.archive import open_catalog
-from photodesk.cli.options import id_list
-from photodesk.cli.output import emit_json, print_rows
-from photodesk.language import LanguageError, few, normalize_lang
+from photodesk.cli.archive import Mistake, open_catalog
+from photodesk.cli.options import FIELD_LIST, LANGUAGES, id_list
+from photodesk.cli.output import PROOF_FIELDS, emit_json, print_proof, print_rows, proof_photos
+from photodesk.language import few
 from photodesk.text import for_terminal
 
 
@@ -53,7 +53,10 @@ def story_create(ctx: click.Context, name: str, job_id: str | None) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_context
 def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
-    """Add photos (ids such as 3 4 9 or 3-9) at the end of STORY."""
+    """Add photos (ids such as 3 4 9 or 3-9) at the end of STORY.
+
+    STORY is a name (or its start) or an id.
+    """
     photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
         stories.require(catalog.db, story)
@@ -69,7 +72,10 @@ def story_add(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_context
 def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
-    """Take photos out of STORY (they stay in the archive)."""
+    """Take photos out of STORY (they stay in the archive).
+
+    STORY is a name (or its start) or an id.
+    """
     photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
         story_id = stories.require(catalog.db, story)
@@ -83,7 +89,10 @@ def story_remove(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
 @click.argument("ids", nargs=-1, required=True)
 @click.pass_context
 def story_order(ctx: click.Context, story: str, ids: tuple[str, ...]) -> None:
-    """Put these photos first, in this order; the others follow in their old order."""
+    """Put these photos first, in this order; the others follow in their old order.
+
+    STORY is a name (or its start) or an id.
+    """
     photo_ids = _ids(ids)
     with open_catalog(ctx) as catalog:
         story_id = stories.require(catalog.db, story)
@@ -109,26 +118,36 @@ def story_list(ctx: click.Context, as_json: bool) -> None:
 
 @story_group.command("show")
 @click.argument("story")
-@click.option("--lang", help="Caption language to show.")
+@click.option("--lang", type=LANGUAGES, help="Caption language to show; with --full, several.")
+@click.option("--full", is_flag=True, help="Proofread: headline, caption, credit, date, places.")
+@click.option("--fields", type=FIELD_LIST, help="With --full (implied), these fields instead.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
-def story_show(ctx: click.Context, story: str, lang: str | None, as_json: bool) -> None:
-    """The story's photos in story order."""
-    try:
-        lang = normalize_lang(lang) if lang else None
-    except LanguageError as exc:
-        raise click.BadParameter(str(exc), param_hint="--lang") from exc
+def story_show(
+    ctx: click.Context,
+    story: str,
+    lang: list[str] | None,
+    full: bool,
+    fields: tuple[str, ...] | None,
+    as_json: bool,
+) -> None:
+    """The story's photos in story order. STORY is a name (or its start) or an id."""
+    full = full or fields is not None
+    if lang and len(lang) > 1 and not full:
+        raise Mistake("several languages need --full (story show NAME --full --lang en,ko)")
     with open_catalog(ctx) as catalog:
+        langs = lang or [catalog.default_language]
         story_id = stories.require(catalog.db, story)
         info = stories.get(catalog.db, story_id)
-        rows = photo_rows.summaries(
-            catalog.db,
-            stories.photo_order(catalog.db, story_id),
-            lang or catalog.default_language,
-        )
+        order = stories.photo_order(catalog.db, story_id)
+        rows = photo_rows.summaries(catalog.db, order, langs[0])
+        proof = proof_photos(catalog, order, langs) if full and not as_json else []
     if as_json:
         emit_json(info | {"photos": rows})
         return
     job = f" (job {info['job_id']})" if info["job_id"] else ""
     click.echo(for_terminal(f"{info['name']}{job}"))
-    print_rows(rows)
+    if full:
+        print_proof(proof, langs, fields or PROOF_FIELDS)
+    else:
+        print_rows(rows)
