@@ -1,5 +1,6 @@
 """Opening, migrating and sharing the catalog."""
 
+import json
 import sqlite3
 import time
 
@@ -192,3 +193,95 @@ def test_a_missing_catalog_beside_originals_is_refused(archive):
     with pytest.raises(CatalogError, match="missing or empty"):
         Catalog.open(archive, create=True)
     assert not archive.db_path.exists()
+
+
+@pytest.mark.parametrize("stop", ["m003_pairs", "m004_browse_index", "m005_camera_date"])
+def test_an_earlier_catalog_gets_the_cameras_date_beside_the_desks(archive, stop):
+    """m005: photos dated by EXIF keep that date as the camera's; one whose EXIF date an
+    edit replaced gets it back from history; every other row is as it was."""
+    from sqlite_utils import Database
+
+    from photodesk.catalog import photos
+
+    archive.root.mkdir(parents=True)
+    db = Database(archive.db_path)
+    migrations.apply(db, stop_before=stop)
+    exif = {
+        "taken_start": "2019-09-14T10:12:33",
+        "taken_end": "2019-09-14T10:12:33",
+        "taken_precision": "second",
+        "taken_text": "2019-09-14 10:12:33",
+        "taken_source": "exif",
+        "taken_offset": "+08:00",
+    }
+    manual = {
+        "taken_start": "2023-07-21T00:00:00",
+        "taken_end": "2023-07-31T23:59:59",
+        "taken_precision": "part-month",
+        "taken_text": "late July 2023",
+        "taken_source": "manual",
+    }
+    base = {"kind": "photo", "status": "new", "credit": "Partner"}
+    db["photos"].insert({"id": 1, "sha256": "a" * 64, "file_name": "exif.jpg"} | base | exif)
+    db["photos"].insert({"id": 2, "sha256": "b" * 64, "file_name": "edited.jpg"} | base | manual)
+    db["photos"].insert({"id": 3, "sha256": "c" * 64, "file_name": "undated.png"} | base)
+    db["captions"].insert({"photo_id": 2, "lang": "ko", "description": "옛 세관 건물"})
+    db["change_sets"].insert({"id": 1, "at": "2024-01-01T00:00:00", "user": "ed"})
+    db["history"].insert_all(
+        [
+            {"change_set": 1, "photo_id": 3, "field": "date", "old": "not json", "new": None},
+            {
+                "change_set": 1,
+                "photo_id": 2,
+                "field": "date",
+                "old": json.dumps(exif),
+                "new": json.dumps(manual | {"taken_offset": None}),
+            },
+        ]
+    )
+    before = {r["id"]: r for r in db["photos"].rows}
+    db.close()
+
+    with Catalog.open(archive) as cat:
+        assert cat.schema_version == len(known_migrations())
+        after = {r["id"]: r for r in cat.db["photos"].rows}
+        for photo_id, row in before.items():  # every earlier column kept as it was
+            assert {k: after[photo_id][k] for k in row} == row
+        assert after[1]["camera_taken_start"] == "2019-09-14T10:12:33"
+        assert after[1]["camera_taken_offset"] == "+08:00"
+        assert after[2]["camera_taken_start"] == "2019-09-14T10:12:33"  # from history
+        assert (after[2]["taken_text"], after[2]["camera_taken_precision"]) == (
+            "late July 2023",
+            "second",
+        )
+        assert after[3]["camera_taken_start"] is None
+        assert cat.db["captions"].get((2, "ko"))["description"] == "옛 세관 건물"
+        assert cat.db["history"].count == 2
+        flt = photos.PhotoFilter(date_conflicts=True)
+        assert [r["id"] for r in photos.listing(cat.db, "en", flt)] == [2]
+        assert "m005_first_exif" not in cat.db.table_names()
+
+
+def test_a_first_release_catalog_gets_the_cameras_date_too(archive):
+    """m001 had no history: EXIF-dated photos are backfilled all the same."""
+    from sqlite_utils import Database
+
+    archive.root.mkdir(parents=True)
+    db = Database(archive.db_path)
+    migrations.apply(db, stop_before="m002_captioning")
+    db["photos"].insert(
+        {
+            "sha256": "ab" * 32,
+            "file_name": "old.jpg",
+            "kind": "photo",
+            "status": "new",
+            "taken_start": "2019-09-14T10:12:33",
+            "taken_end": "2019-09-14T10:12:33",
+            "taken_precision": "second",
+            "taken_source": "exif",
+        }
+    )
+    db.close()
+    with Catalog.open(archive) as cat:
+        row = cat.db["photos"].get(1)
+        assert (row["taken_source"], row["camera_taken_start"]) == ("exif", "2019-09-14T10:12:33")

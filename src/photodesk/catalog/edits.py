@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from photodesk.catalog import codes as code_table
-from photodesk.catalog import history, places, search, settings
+from photodesk.catalog import history, photos, places, search, settings
 from photodesk.catalog.sql import _column, _one, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
@@ -153,6 +153,22 @@ def _lang(db: Database, edit: Edit) -> str:
 # Photos a batch edit writes per transaction: a fraction of a second each, so
 # other writers wait little between them.
 BATCH_PHOTOS = 500
+# Photos a date warning names one by one; a batch's others are counted.
+_NAMED_CONFLICTS = 3
+
+
+def _date_warnings(conflicts: list[tuple[int, photos.DateCheck]]) -> list[str]:
+    """A warning for each photo whose new date leaves out its camera's (the first few named)."""
+    out = [
+        f"photo {photo_id}: {check.describe()}; both are kept, the camera's as read from the file"
+        for photo_id, check in conflicts[:_NAMED_CONFLICTS]
+    ]
+    if len(conflicts) > _NAMED_CONFLICTS:
+        out.append(
+            f"and {len(conflicts) - _NAMED_CONFLICTS:,} more photos whose camera's date "
+            "the new date leaves out (photodesk list --date-conflicts)"
+        )
+    return out
 
 
 def apply_edit(
@@ -190,7 +206,10 @@ def apply_edit(
         if missing:
             raise EditError(f"no photo with id {missing[0]}")
         change_set = history._open_change_set(db, user, summary)
-        photos_changed, fields_changed = _apply_photos(db, change_set, rows, lang, new, edit.modes)
+        conflicts: list[tuple[int, photos.DateCheck]] = []
+        photos_changed, fields_changed = _apply_photos(
+            db, change_set, rows, lang, new, edit.modes, conflicts
+        )
         if not fields_changed and len(photo_ids) <= BATCH_PHOTOS:
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
             return EditResult(None, 0, 0, expand.unknown, warnings)
@@ -201,12 +220,13 @@ def apply_edit(
         with write(db):
             ids = photo_ids[first : first + BATCH_PHOTOS]
             rows = {i: _one(db, "SELECT * FROM photos WHERE id = ?", [i]) for i in ids}
-            more = _apply_photos(db, change_set, rows, lang, new, edit.modes)
+            more = _apply_photos(db, change_set, rows, lang, new, edit.modes, conflicts)
         photos_changed, fields_changed = photos_changed + more[0], fields_changed + more[1]
     if not fields_changed:
         with write(db):
             db.execute("DELETE FROM change_sets WHERE id = ?", [change_set])
         return EditResult(None, 0, 0, expand.unknown, warnings)
+    warnings += _date_warnings(conflicts)
     return EditResult(change_set, photos_changed, fields_changed, expand.unknown, warnings)
 
 
@@ -217,18 +237,48 @@ def _apply_photos(
     lang: str,
     new: dict[str, Any],
     modes: dict[str, Mode],
+    conflicts: list[tuple[int, photos.DateCheck]],
 ) -> tuple[int, int]:
-    """One transaction's share of an edit; returns (photos changed, fields changed)."""
+    """One transaction's share of an edit; returns (photos changed, fields changed).
+
+    Photos whose new date leaves out their camera's are added to `conflicts`.
+    """
     photos_changed = fields_changed = 0
     for photo_id, row in rows.items():
         if row is None:  # deleted by another photodesk since the edit began
             continue
-        changed = _apply_one(db, change_set, photo_id, row, lang, new, modes)
+        changed = _apply_one(db, change_set, photo_id, row, lang, new, modes, conflicts)
         if changed:
             photos_changed += 1
             fields_changed += changed
             search._reindex(db, [photo_id], {photo_id: row})
     return photos_changed, fields_changed
+
+
+def open_change_set(db: Database, user: str, summary: str) -> int:
+    """A change set for changes that arrive one photo at a time (an import's notes)."""
+    with write(db):
+        return history._open_change_set(db, user, summary)
+
+
+def write_values(
+    db: Database, photo_id: int, lang: str, values: dict[str, Any], change_set: int | None
+) -> int:
+    """Write fields already in the form history keeps to one photo; returns how many changed.
+
+    The form: text as text, keywords as JSON text, a date as its columns' JSON,
+    a place as its id. Under a change set each change goes into history for
+    undo; without one the photo is being imported, and its first values are no
+    change to undo.
+    """
+    with write(db):
+        row = photos.row(db, photo_id)
+        if row is None:
+            return 0
+        changed = _apply_one(db, change_set, photo_id, row, lang, values)
+        if changed:
+            search._reindex(db, [photo_id], {photo_id: row})
+    return changed
 
 
 def _missing(db: Database, photo_ids: list[int]) -> list[int]:
@@ -255,14 +305,18 @@ def _combined(mode: Mode, old: Any, value: Any) -> Any:
 
 def _apply_one(
     db: Database,
-    change_set: int,
+    change_set: int | None,
     photo_id: int,
     row: dict[str, Any],
     lang: str,
     new: dict,
     modes: dict[str, Mode] | None = None,
+    conflicts: list[tuple[int, photos.DateCheck]] | None = None,
 ) -> int:
-    """Write one photo's part of an edit; keeps `row` current for reindexing. Returns the count."""
+    """Write one photo's part of an edit; keeps `row` current for reindexing. Returns the count.
+
+    Without a change set, nothing goes into history: the photo is being imported.
+    """
     caption = _caption(db, photo_id, lang) if any(n in PER_LANGUAGE for n in new) else {}
     changed = 0
     for name, given in new.items():
@@ -272,8 +326,13 @@ def _apply_one(
         if old == value:
             continue
         row.update(_write(db, photo_id, f, lang, value))
-        field_lang = lang if f.scope == "language" else None
-        history._record(db, change_set, photo_id, name, field_lang, old, value)
+        if f.type == "date" and conflicts is not None:
+            check = photos.date_check(row)
+            if check is not None and check.conflict:
+                conflicts.append((photo_id, check))
+        if change_set is not None:
+            field_lang = lang if f.scope == "language" else None
+            history._record(db, change_set, photo_id, name, field_lang, old, value)
         changed += 1
     return changed
 

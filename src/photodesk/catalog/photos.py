@@ -12,11 +12,23 @@ from sqlite_utils import Database
 from photodesk.catalog import places
 from photodesk.catalog.sql import _column, _insert, _one, _rows, _update, _value
 from photodesk.catalog.tx import write
+from photodesk.dates import DATE_COLUMNS, TakenDate, format_date, from_columns
 from photodesk.fields import BY_NAME, PER_LANGUAGE, Field, where
 from photodesk.files import source_path
 from photodesk.text import display_path
 
 _LISTS = tuple(f.name for f in where(type="list"))
+
+# The camera's date as EXIF gave it when the file was read, kept beside the
+# desk's taken_* columns: the desk's date is an assertion it may change, the
+# camera's a fact it may not (only `add` writes these; `update` and every edit
+# leave them alone).
+CAMERA_DATE_COLUMNS = {c: f"camera_{c}" for c in DATE_COLUMNS if c != "taken_source"}
+# Both dates known, and the desk's span leaves out the camera's moment.
+_DATE_CONFLICT_SQL = (
+    "p.camera_taken_start IS NOT NULL AND p.taken_start IS NOT NULL "
+    "AND (p.taken_end < p.camera_taken_start OR p.taken_start > p.camera_taken_end)"
+)
 
 # The public shape of a photo in `list --json` / `show --json`; names are an interface.
 SUMMARY_SQL = """
@@ -112,8 +124,12 @@ def add(
 
 
 def update(db: Database, photo_id: int, values: dict[str, Any]) -> None:
-    """Write photo columns without history or reindexing (import only; editors use edits)."""
-    clean = _clean_row(db, values)
+    """Write photo columns without history or reindexing (import only; editors use edits).
+
+    The camera's date is left as `add` stored it.
+    """
+    camera = set(CAMERA_DATE_COLUMNS.values())
+    clean = {k: v for k, v in _clean_row(db, values).items() if k not in camera}
     if clean:
         with write(db):
             _update(db, "photos", photo_id, clean)
@@ -123,6 +139,42 @@ def set_caption(db: Database, photo_id: int, lang: str, values: dict[str, str | 
     """Write caption fields of one language without history or reindexing (import only)."""
     with write(db):
         _set_caption(db, photo_id, lang, values)
+
+
+def camera_date(taken: dict[str, Any]) -> dict[str, Any]:
+    """The camera_taken_* columns `add` keeps for a date EXIF gave (as taken_* columns)."""
+    return {camera: taken.get(column) for column, camera in CAMERA_DATE_COLUMNS.items()}
+
+
+@dataclass(frozen=True)
+class DateCheck:
+    """The camera's date against the desk's, for a photo whose camera gave one."""
+
+    camera: TakenDate
+    desk: TakenDate | None
+
+    @property
+    def differs(self) -> bool:
+        """Whether the desk's date is anything but the camera's own (a range that holds it too)."""
+        desk = self.desk
+        return desk is None or (desk.start, desk.end) != (self.camera.start, self.camera.end)
+
+    @property
+    def conflict(self) -> bool:
+        """Whether the desk's date leaves out the moment the camera recorded."""
+        return self.desk is not None and not self.desk.overlaps(self.camera.start, self.camera.end)
+
+    def describe(self) -> str:
+        """Both dates in a line, as a warning or `show` names them (our own wording only)."""
+        desk = format_date(self.desk) if self.desk else "no date"
+        verb = "disagrees with" if self.conflict else "differs from"
+        return f"the desk's date, {desk}, {verb} the camera's, {format_date(self.camera)}"
+
+
+def date_check(photo: dict[str, Any]) -> DateCheck | None:
+    """The camera's date beside the desk's, from a photo row; None when the camera gave none."""
+    camera = from_columns({c: photo.get(cam) for c, cam in CAMERA_DATE_COLUMNS.items()})
+    return DateCheck(camera, from_columns(photo)) if camera else None
 
 
 def delete(db: Database, photo_id: int) -> bool:
@@ -165,6 +217,10 @@ def get(db: Database, photo_id: int, lang: str) -> dict[str, Any] | None:
     for name in _LISTS:
         photo[name] = json.loads(full[name]) if full.get(name) else []
     photo["captions"] = captions(db, photo_id)
+    check = date_check(full)
+    photo["camera_date"] = format_date(check.camera) if check else None
+    photo["date_differs"] = bool(check and check.differs)
+    photo["date_conflict"] = bool(check and check.conflict)
     photo["stories"] = _column(
         db,
         "SELECT s.name FROM story_photos sp JOIN stories s ON s.id = sp.story_id "
@@ -189,6 +245,7 @@ class PhotoFilter:
     until: str | None = None  # ISO; matches photos whose date range starts on or before it
     kind: str | None = None
     uncaptioned_lang: str | None = None  # only photos without a caption in this language
+    date_conflicts: bool = False  # only photos whose desk's date leaves out the camera's
     limit: int | None = None
     status: str | None = None
     # Only photos with nothing in any of these fields (names from fields.py); the
@@ -224,6 +281,8 @@ def _conditions(f: PhotoFilter) -> tuple[list[str], dict[str, Any]]:
             "AND c2.lang = :ulang AND trim(coalesce(c2.description, '')) != '')"
         )
         params["ulang"] = f.uncaptioned_lang
+    if f.date_conflicts:
+        where.append(_DATE_CONFLICT_SQL)
     if f.status:
         where.append("p.status = :status")
         params["status"] = f.status

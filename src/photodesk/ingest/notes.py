@@ -52,6 +52,28 @@ KEY_COLUMNS = {
     "lang": "language",
 }
 _COLUMNS = KEY_COLUMNS | {alias: f.name for f in FIELDS for alias in f.notes}
+# What can separate a spreadsheet's columns; a header holding one of the others
+# was probably split with the wrong one.
+_SEPARATORS = {",": "commas", "\t": "tabs", ";": "semicolons"}
+
+
+def known_columns() -> str:
+    """The column names notes take, as a message lists them: each name with its aliases.
+
+    From KEY_COLUMNS and the field table's notes aliases, so the list is never
+    a second one to keep up to date (the README's `caption` and `place` are aliases).
+    """
+    by_column: dict[str, list[str]] = {}
+    for alias, column in _COLUMNS.items():
+        by_column.setdefault(column, []).append(alias)
+    return ", ".join(
+        names[0] + (f" (or {', '.join(names[1:])})" if names[1:] else "")
+        for names in by_column.values()
+    )
+
+
+def _column_name(key: object) -> str | None:
+    return _COLUMNS.get(str(key).strip().casefold().replace(" ", "_"))
 
 
 class NotesError(PhotodeskError):
@@ -165,10 +187,11 @@ def _text(value: object, name: str, key: object, where: str) -> str:
 def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for key, value in raw.items():
-        name = _COLUMNS.get(str(key).strip().casefold().replace(" ", "_"))
+        name = _column_name(key)
         if name is None:
-            known = ", ".join(sorted(set(_COLUMNS.values())))
-            raise NotesError(f"{where}: unknown column {quoted(str(key))}; known columns: {known}")
+            raise NotesError(
+                f"{where}: unknown column {quoted(str(key))}; known columns: {known_columns()}"
+            )
         text = _text(value, name, key, where)
         if text:
             out[name] = text
@@ -188,15 +211,36 @@ def _canonical(raw: dict[object, object], where: str) -> dict[str, str]:
     return out
 
 
+def _check_header(names: list[str], delimiter: str, source: Path) -> None:
+    """Every column of the header known, once: refused at line 1, even with no rows below."""
+    where = f"{source.name} line 1"
+    for name in names:
+        if _column_name(name) is not None:
+            continue
+        if not name.strip():
+            raise NotesError(
+                f"{where}: a column has no name (a stray {_SEPARATORS[delimiter][:-1]}?); "
+                f"known columns: {known_columns()}"
+            )
+        found = [word for sep, word in _SEPARATORS.items() if sep != delimiter and sep in name]
+        split = (
+            f" (it holds {found[0]}, but the columns are separated by "
+            f"{_SEPARATORS[delimiter]}: save the file with {_SEPARATORS[delimiter]})"
+            if found
+            else ""
+        )
+        raise NotesError(
+            f"{where}: unknown column {quoted(name)}{split}; known columns: {known_columns()}"
+        )
+    header = [_column_name(h) for h in names]
+    twice = sorted(h for h, n in Counter(header).items() if h and n > 1)
+    if twice:
+        raise NotesError(f"{where}: column {quoted(twice[0])} appears twice in the header")
+
+
 def _rows_from_csv(text: str, delimiter: str, source: Path) -> list[NoteRow]:
     reader = csv.DictReader(io.StringIO(text), delimiter=delimiter)
-    header = [
-        _COLUMNS.get(str(h).strip().casefold().replace(" ", "_"), h)
-        for h in reader.fieldnames or []
-    ]
-    twice = sorted(h for h, n in Counter(header).items() if n > 1)
-    if twice:
-        raise NotesError(f"{source.name}: column {quoted(twice[0])} appears twice in the header")
+    _check_header([str(h) for h in reader.fieldnames or []], delimiter, source)
     rows = []
     for record in reader:
         line = reader.line_num
@@ -310,15 +354,17 @@ def _decode(data: bytes, source: Path) -> str:
 
 
 def _delimiter(text: str, suffix: str) -> str:
-    """Tab for .tsv/.tab, or when the header has tabs and no commas; else comma.
+    """Tab for .tsv/.tab; else the one separator the header holds (comma when unsure).
 
-    A spreadsheet saves "Unicode text" tab-separated under a .txt name.
+    A spreadsheet saves "Unicode text" tab-separated under a .txt name, and
+    where the decimal mark is a comma (much of Europe) it saves CSV with semicolons.
     """
     if suffix in (".tsv", ".tab"):
         return "\t"
     end = text.find("\n")
     header = text[: end if end >= 0 else len(text)]
-    return "\t" if "\t" in header and "," not in header else ","
+    found = [sep for sep in _SEPARATORS if sep in header]
+    return found[0] if len(found) == 1 else ","
 
 
 def load_notes(path: str | Path) -> Notes:
