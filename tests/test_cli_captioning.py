@@ -141,6 +141,7 @@ def test_mistakes_are_one_line_errors(run, ids, args, message):
         (("story", "show", "99999999999999999999999"), "no story named"),
         (("story", "show", "²"), "no story named '²'"),
         (("place", "edit", "³", "--city", "x"), "no place named '³'"),
+        (("caption", "1", "--lang", "jp", "--caption", "x"), "the language tag is 'ja'"),
     ],
 )
 def test_usage_mistakes_are_one_line_errors_exit_2(run, ids, args, message):
@@ -232,7 +233,6 @@ def test_markup_and_controls_are_plain_text(run, ids):
         (("caption", "1", "--created", "99999999999999999999999"), "no place named"),
         (("caption", "1", "--created", "²"), "no place named '²'"),
         (("story", "remove", "S", "2"), "not in the story: 2"),
-        (("caption", "1", "--lang", "jp", "--caption", "x"), "the language tag is 'ja'"),
         (("codes", "add", "x", ""), "needs a replacement"),
     ],
 )

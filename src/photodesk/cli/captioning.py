@@ -9,7 +9,7 @@ import click
 
 from photodesk.catalog import Catalog, edits, history, photos, search, stories
 from photodesk.cli.archive import open_catalog
-from photodesk.cli.options import PHOTO_ID, field_options, id_list
+from photodesk.cli.options import LANGUAGE, PHOTO_ID, field_options, id_list
 from photodesk.cli.output import emit_json
 from photodesk.errors import PhotodeskError
 from photodesk.metadata.template import load_template
@@ -21,7 +21,9 @@ from photodesk.text import for_terminal
 @click.option("--ids", help="Batch: these photo ids (3,4,9 or 3-9).")
 @click.option("--story", "story_name", help="Batch: every photo in this story.")
 @click.option("--search", "query", help="Batch: every photo this search finds.")
-@click.option("--lang", help="Language of headline/title/caption (default: the archive's).")
+@click.option(
+    "--lang", type=LANGUAGE, help="Language of headline/title/caption (default: the archive's)."
+)
 @field_options(scopes=("language", "photo"))
 @click.option(
     "--append-caption", metavar="TEXT", help="Add TEXT as a last paragraph of each caption."

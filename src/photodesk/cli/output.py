@@ -325,8 +325,8 @@ def print_photo(photo: dict[str, Any], lang: str, everything: bool = False) -> N
                     line(f"{f.label} [{code}]", captions[code].get(f.name))
     click.echo("Date")
     line("Date", date_line(photo) or "not known")
-    if photo.get("taken_text") and photo["taken_text"] != date_line(photo):
-        line("As written", photo["taken_text"])
+    if everything and photo.get("taken_text") != date_line(photo):
+        line("As written", photo.get("taken_text"))
     line("From", photo.get("taken_source"))
     if photo.get("date_differs") and photo.get("camera_date"):
         line("Camera's", photo["camera_date"])
