@@ -76,7 +76,7 @@ def test_a_date_that_disagrees_with_the_camera_warns_and_both_are_kept(run, arch
     assert "2019-09-14 10:12:33" in text and "July 2023" in text
 
     listed = json.loads(run("list", "--date-conflicts", "--json").stdout)
-    assert [r["id"] for r in listed] == [fence]
+    assert [(r["id"], r["camera_taken_start"]) for r in listed] == [(fence, "2019-09-14T10:12:33")]
 
     # Undo brings the camera's date back as the desk's: no conflict is left.
     run("undo")

@@ -34,6 +34,7 @@ _DATE_CONFLICT_SQL = (
 SUMMARY_SQL = """
 SELECT p.id, p.sha256, p.file_name, p.kind, p.format, p.width, p.height,
        p.taken_start, p.taken_end, p.taken_precision, p.taken_text, p.taken_source,
+       p.camera_taken_start,
        p.gps_lat, p.gps_lon, p.camera_make, p.camera_model,
        c.description AS caption, c.headline, p.creator, p.credit, p.status,
        cp.name AS created_place, sp.name AS shown_place
