@@ -241,6 +241,7 @@ def test_a_bad_template_is_refused_in_one_line(archive, run, three, tmp_path):
 
 
 def test_a_place_needs_both_coordinates_or_none(archive, run):
+    run("init")
     result = run("place", "add", "Quanhe", "--lat", "42.5", ok=False)
     assert "a latitude without a longitude is no position" in result.output
     run("place", "add", "Quanhe")
@@ -277,3 +278,58 @@ def test_an_export_of_a_huge_id_range_says_so_briefly(archive, run):
         pass
     result = run("export", "sheet", "--ids", "1-99999", "--format", "csv", ok=False)
     assert len(result.output) < 300 and "99,994 more" in result.output
+
+
+# -- 11. where the archive is ---------------------------------------------------------
+
+
+def test_the_archive_is_found_from_any_folder_inside_or_beside_it(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from photodesk.cli import main
+
+    project = tmp_path / "desk"
+    deep = project / "stories" / "quanhe"
+    deep.mkdir(parents=True)
+    runner = CliRunner()
+    monkeypatch.chdir(project)
+    made = runner.invoke(main, ["init"])
+    assert made.exit_code == 0 and (project / "archive" / "catalog.db").is_file()
+    monkeypatch.chdir(deep)  # below the folder that holds archive/
+    assert runner.invoke(main, ["place", "add", "Quanhe"]).exit_code == 0
+    monkeypatch.chdir(project / "archive" / "originals")  # inside the archive itself
+    listed = runner.invoke(main, ["place", "list"])
+    assert "Quanhe" in listed.output
+    assert (
+        not (deep / "archive").exists()
+        and not (project / "archive" / "originals" / "archive").exists()
+    )
+
+
+def test_a_stray_folder_gets_no_archive_and_a_clear_message(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from photodesk.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["place", "add", "Quanhe"])
+    assert result.exit_code == 1
+    assert "--archive DIR or PHOTODESK_ARCHIVE=DIR" in result.output
+    assert "photodesk init" in result.output
+    assert not (tmp_path / "archive").exists()
+
+
+def test_the_environment_is_the_fallback_and_archive_goes_anywhere(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from photodesk.cli import main
+
+    runner = CliRunner()
+    target = tmp_path / "shared"
+    assert runner.invoke(main, ["--archive", str(target), "init"]).exit_code == 0
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("PHOTODESK_ARCHIVE", str(target))
+    assert runner.invoke(main, ["place", "add", "Hunchun"]).exit_code == 0
+    monkeypatch.delenv("PHOTODESK_ARCHIVE")
+    after = runner.invoke(main, ["place", "list", "--archive", str(target)])  # after the command
+    assert after.exit_code == 0 and "Hunchun" in after.output

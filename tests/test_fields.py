@@ -343,6 +343,7 @@ def test_place_parts_round_trip_through_place_add(run):
         value = "XY" if f.iim_limit is not None and f.iim_limit < 8 else f"{f.label} part"
         args += [f.cli, value]
         expected[f.name] = value
+    run("init")
     run("place", "add", "Somewhere", *args)
     (place,) = json.loads(run("place", "list", "--json").stdout)
     assert {name: place[name] for name in expected} == expected

@@ -24,9 +24,25 @@ class Archive:
 
     @classmethod
     def locate(cls, explicit: str | os.PathLike[str] | None = None) -> Archive:
-        """--archive wins, then $PHOTODESK_ARCHIVE, then ./archive."""
-        chosen = explicit or os.environ.get(ENV_VAR) or DEFAULT_DIR
+        """--archive wins; then, as git finds its repository, the archive this folder is in
+        or beside (an `archive/` folder here or above); then $PHOTODESK_ARCHIVE; then
+        ./archive, where `import` or `init` would make one."""
+        if explicit:
+            return cls(Path(explicit).expanduser().absolute())
+        found = cls.find(Path.cwd())
+        if found is not None:
+            return found
+        chosen = os.environ.get(ENV_VAR) or DEFAULT_DIR
         return cls(Path(chosen).expanduser().absolute())
+
+    @classmethod
+    def find(cls, start: Path) -> Archive | None:
+        """The archive holding `start` or beside it or one of its parents, if any."""
+        for folder in (start, *start.parents):
+            for candidate in (folder, folder / DEFAULT_DIR):
+                if (candidate / "catalog.db").is_file():
+                    return cls(candidate)
+        return None
 
     @property
     def db_path(self) -> Path:

@@ -98,8 +98,9 @@ class Catalog:
     def open(cls, archive: Archive, create: bool = True) -> Catalog:
         if not archive.db_path.exists() and not create:
             raise CatalogError(
-                f"no catalog at {archive.db_path}; import some photos first "
-                "(photodesk import PATH) or name the archive with --archive"
+                f"no archive at {archive.root} (no catalog in this folder or above it); "
+                "make one with photodesk init or photodesk import PATH, or point at one "
+                "with --archive DIR or PHOTODESK_ARCHIVE=DIR"
             )
         if archive.db_path.exists() and not writable(archive):
             try:

@@ -41,7 +41,7 @@ def codes_remove(ctx: click.Context, code: str) -> None:
 @click.pass_context
 def codes_import(ctx: click.Context, path: str) -> None:
     """Read a Photo Mechanic code replacement file (code<TAB>text per line)."""
-    with open_catalog(ctx, create=True) as catalog:
+    with open_catalog(ctx) as catalog:
         count = codes.import_file(catalog.db, path)
     click.echo(f"{count} code(s) imported")
 

@@ -21,7 +21,7 @@ def config_group() -> None:
 @click.pass_context
 def config_default_language(ctx: click.Context, lang: str) -> None:
     """Set the language captions are written in unless --lang says otherwise."""
-    with open_catalog(ctx, create=True) as catalog:
+    with open_catalog(ctx) as catalog:
         tag = normalize_lang(lang)
         catalog.set_default_language(tag)
     click.echo(f"default language: {tag}")

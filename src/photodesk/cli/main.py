@@ -45,6 +45,7 @@ class _Desk(click.Group):
         if extra.get("standalone_mode", True) is False:
             return super().main(args, prog_name, *rest, **extra)
         extra["standalone_mode"] = False
+        args = _archive_first(list(sys.argv[1:] if args is None else args))
         try:
             code = super().main(args, prog_name, *rest, **extra)
         except click.UsageError as exc:
@@ -67,6 +68,28 @@ class _Desk(click.Group):
                 sys.exit(1)
             raise
         sys.exit(code if isinstance(code, int) else 0)
+
+
+def _archive_first(args: list[str]) -> list[str]:
+    """`photodesk list --archive DIR` means `photodesk --archive DIR list`, as people type it."""
+    out: list[str] = []
+    archive: list[str] = []
+    i = 0
+    while i < len(args):
+        arg = args[i]
+        if arg == "--":
+            out += args[i:]
+            break
+        if arg == "--archive" and i + 1 < len(args) and out:
+            archive = [arg, args[i + 1]]
+            i += 2
+            continue
+        if arg.startswith("--archive=") and out:
+            archive = [arg]
+        else:
+            out.append(arg)
+        i += 1
+    return archive + out
 
 
 @click.group(
@@ -103,7 +126,20 @@ def browse_cmd(ctx: click.Context) -> None:
     make_app(ctx.obj).run()
 
 
+@click.command("init")
+@click.pass_context
+def init_cmd(ctx: click.Context) -> None:
+    """Make an archive (./archive, or --archive DIR) without importing anything yet."""
+    existed = ctx.obj.db_path.exists()
+    with open_catalog(ctx, create=True) as catalog:
+        root = catalog.archive.root
+    click.echo(
+        for_terminal(f"{'an archive is already' if existed else 'made an archive'} at {root}")
+    )
+
+
 for command in (
+    init_cmd,
     browse_cmd,
     library.import_cmd,
     library.list_cmd,

@@ -29,7 +29,7 @@ def place_group() -> None:
 @click.pass_context
 def place_add(ctx: click.Context, name: str, **details) -> None:
     """Add a named place with its IPTC hierarchy and optional coordinates."""
-    with open_catalog(ctx, create=True) as catalog:
+    with open_catalog(ctx) as catalog:
         place_id = places.add(catalog.db, name, **details)
     click.echo(f"place {place_id}: {for_terminal(name)}")
 

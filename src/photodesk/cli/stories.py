@@ -43,7 +43,7 @@ def story_group() -> None:
 @click.pass_context
 def story_create(ctx: click.Context, name: str, job_id: str | None) -> None:
     """Create a story (an assignment), optionally with its job id."""
-    with open_catalog(ctx, create=True) as catalog:
+    with open_catalog(ctx) as catalog:
         story_id = stories.create(catalog.db, name, job_id)
     click.echo(f"story {story_id}: {for_terminal(name)}")
 
