@@ -200,8 +200,13 @@ def date_line(photo: dict[str, Any], lang: str = "en") -> str:
     return text
 
 
-# What `list --full` shows when --fields does not say.
-PROOF_FIELDS = ("headline", "description", "credit", "date", "created_place", "shown_place")
+# What `list --full` shows when --fields does not say: what a caption reads
+# (every per-language field), who to credit, when and where. Empty ones are left out.
+PROOF_FIELDS = tuple(
+    f.name
+    for f in FIELDS
+    if f.scope == "language" or f.search == "credit" or f.type in ("date", "place")
+)
 _GUTTER = "   "
 
 
