@@ -105,13 +105,29 @@ def _batch(root: str, ids: list[int], done) -> None:
 
 
 def _edit_loop(root: str, ids: list[int], done) -> None:
-    from photodesk.config import Archive
+    """An editor at the command line, one `photodesk caption` after another."""
+    from click.testing import CliRunner
+
+    from photodesk.cli import main
 
     landed = 0
+    runner = CliRunner()
     for i, photo_id in enumerate(ids):
-        with Catalog.open(Archive.locate(root)) as catalog:
-            apply_edit(catalog.db, [photo_id], Edit({"credit": f"loop {i}"}), "loop")
-            landed += 1
+        result = runner.invoke(
+            main,
+            [
+                "--archive",
+                root,
+                "caption",
+                str(photo_id),
+                "--credit",
+                f"loop {i}",
+                "--user",
+                "loop",
+            ],
+        )
+        assert result.exit_code == 0, result.output
+        landed += 1
     done.put(("loop", landed))
 
 
