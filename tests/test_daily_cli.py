@@ -333,3 +333,30 @@ def test_the_environment_is_the_fallback_and_archive_goes_anywhere(tmp_path, mon
     monkeypatch.delenv("PHOTODESK_ARCHIVE")
     after = runner.invoke(main, ["place", "list", "--archive", str(target)])  # after the command
     assert after.exit_code == 0 and "Hunchun" in after.output
+
+
+def test_story_membership_and_order_are_change_sets_undo_reaches(archive, run, three):
+    from photodesk.catalog import stories
+
+    run("story", "create", "Quanhe")
+    run("story", "add", "Quanhe", ",".join(map(str, three)))
+    run("story", "order", "Quanhe", f"{three[2]},{three[0]}")
+    run("story", "remove", "Quanhe", str(three[1]))
+
+    def order():
+        with Catalog.open(archive) as catalog:
+            return stories.photo_order(catalog.db, stories.require(catalog.db, "Quanhe"))
+
+    assert order() == [three[2], three[0]]
+    summaries = [c["summary"] for c in json.loads(run("history", "--json").output)]
+    assert summaries[:3] == ["story remove: Quanhe", "story order: Quanhe", "story add: Quanhe"]
+    assert f"photos {three[2]}, {three[0]}" in run("undo", "--dry-run").output
+    run("undo")
+    assert order() == [three[2], three[0], three[1]]  # removed photo back, at its place
+    run("undo")
+    assert order() == three  # the order as it was added
+    run("redo")
+    assert order() == [three[2], three[0], three[1]]
+    run("undo")
+    run("undo")
+    assert order() == []

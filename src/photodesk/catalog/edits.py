@@ -17,7 +17,7 @@ from typing import Any, Literal
 from sqlite_utils import Database
 
 from photodesk.catalog import codes as code_table
-from photodesk.catalog import history, photos, places, search, settings
+from photodesk.catalog import history, photos, places, search, settings, stories
 from photodesk.catalog.sql import _column, _one, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
@@ -393,6 +393,10 @@ def undo(db: Database, user: str, photo_id: int | None = None) -> tuple[int, int
                 places._restore(db, e["old"])
                 history._record(db, new_set, None, "place", None, None, e["old"])
                 continue
+            if e["field"] == "story":  # a story's membership and order, as they were
+                stories._restore(db, e["old"])
+                history._record(db, new_set, None, "story", None, e["new"], e["old"])
+                continue
             _undo_entry(db, new_set, e)
             touched.add(e["photo_id"])
         # Undoing one photo's part of a batch leaves the rest of it undoable; the
@@ -434,6 +438,10 @@ def redo(db: Database, user: str) -> tuple[int, int] | None:
         for e in history.entries(db, target):
             if e["field"] == "place":
                 continue  # an undone merge is redone with `place merge`, not here
+            if e["field"] == "story":
+                stories._restore(db, e["old"])
+                history._record(db, new_set, None, "story", None, e["new"], e["old"])
+                continue
             _undo_entry(db, new_set, e)
             touched.add(e["photo_id"])
         _update(db, "change_sets", target, {"undone_by": new_set})

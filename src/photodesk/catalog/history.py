@@ -88,6 +88,10 @@ def display_value(db: Database, field: str, value: str | None) -> str:
     """A history value as an editor reads it: a date's phrase, a place's name, ∅ for nothing."""
     if value is None:
         return "∅"
+    if field == "story":  # a story's whole order, kept for undo
+        order = json.loads(value).get("order", [])
+        shown = ", ".join(map(str, order[:12])) + ("…" if len(order) > 12 else "")
+        return f"photos {shown}" if order else "no photos"
     kind = BY_NAME[field].type if field in BY_NAME else "text"
     if kind == "date":
         return json.loads(value).get("taken_text") or "?"

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
 
-from photodesk.catalog import names
+from photodesk.catalog import history, names
 from photodesk.catalog.sql import _insert, _one, _rows, _value
 from photodesk.catalog.tx import write
 from photodesk.errors import PhotodeskError
@@ -100,19 +101,53 @@ def _append(db: Database, story_id: int, photo_ids: Iterable[int]) -> int:
     return added
 
 
-def add(db: Database, story: str, photo_ids: list[int]) -> int:
+def _snapshot(story_id: int, order: list[int]) -> str:
+    return json.dumps({"story": story_id, "order": order})
+
+
+def _record(db: Database, story_id: int, before: list[int], what: str, user: str | None) -> None:
+    """A change of membership or order is a change set too, so undo and redo reach it.
+
+    Kept as the story's whole order before and after: undoing restores the
+    order exactly, positions included.
+    """
+    after = photo_order(db, story_id)
+    if after == before:
+        return
+    name = _value(db, "SELECT name FROM stories WHERE id = ?", [story_id])
+    change_set = history._open_change_set(db, history.current_user(user), f"{what}: {name}")
+    history._record(
+        db, change_set, None, "story", None, _snapshot(story_id, before), _snapshot(story_id, after)
+    )
+
+
+def _restore(db: Database, snapshot: str) -> None:
+    """Put a story's photos back in the order a history entry kept (photos since deleted skip)."""
+    found = json.loads(snapshot)
+    story_id, order = int(found["story"]), [int(p) for p in found["order"]]
+    db.execute("DELETE FROM story_photos WHERE story_id = ?", [story_id])
+    present = [p for p in order if _value(db, "SELECT 1 FROM photos WHERE id = ?", [p])]
+    _append(db, story_id, present)
+
+
+def add(db: Database, story: str, photo_ids: list[int], user: str | None = None) -> int:
     story_id = require(db, story)
     with write(db):
         _check_photos(db, photo_ids)
-        return _append(db, story_id, photo_ids)
+        before = photo_order(db, story_id)
+        added = _append(db, story_id, photo_ids)
+        _record(db, story_id, before, "story add", user)
+        return added
 
 
-def remove(db: Database, story: str, photo_ids: list[int]) -> int:
+def remove(db: Database, story: str, photo_ids: list[int], user: str | None = None) -> int:
     story_id = require(db, story)
     with write(db):
-        strangers = [p for p in photo_ids if p not in photo_order(db, story_id)]
+        before = photo_order(db, story_id)
+        members = set(before)
+        strangers = [p for p in photo_ids if p not in members]
         if strangers:
-            raise StoryError(f"not in the story: {', '.join(map(str, strangers))}")
+            raise StoryError(f"not in the story: {', '.join(map(str, strangers[:5]))}")
         removed = sum(
             db.execute(
                 "DELETE FROM story_photos WHERE story_id = ? AND photo_id = ?", [story_id, p]
@@ -120,6 +155,7 @@ def remove(db: Database, story: str, photo_ids: list[int]) -> int:
             for p in photo_ids
         )
         _renumber(db, story_id, photo_order(db, story_id))
+        _record(db, story_id, before, "story remove", user)
     return removed
 
 
@@ -140,18 +176,20 @@ def _renumber(db: Database, story_id: int, order: list[int]) -> None:
         )
 
 
-def order(db: Database, story: str, photo_ids: list[int]) -> list[int]:
+def order(db: Database, story: str, photo_ids: list[int], user: str | None = None) -> list[int]:
     """Put these photos first, in this order; the rest keep their order after them."""
     story_id = require(db, story)
     with write(db):
         current = photo_order(db, story_id)
-        strangers = [p for p in photo_ids if p not in current]
+        members, named = set(current), set(photo_ids)
+        strangers = [p for p in photo_ids if p not in members]
         if strangers:
-            raise StoryError(f"not in the story: {', '.join(map(str, strangers))}")
-        if len(set(photo_ids)) != len(photo_ids):
+            raise StoryError(f"not in the story: {', '.join(map(str, strangers[:5]))}")
+        if len(named) != len(photo_ids):
             raise StoryError("a photo is named twice")
-        new_order = list(photo_ids) + [p for p in current if p not in photo_ids]
+        new_order = list(photo_ids) + [p for p in current if p not in named]
         _renumber(db, story_id, new_order)
+        _record(db, story_id, current, "story order", user)
     return new_order
 
 
