@@ -126,9 +126,13 @@ def test_batch_by_story_and_by_search(run, ids, archive):
         (("place", "add", "X", "--lat", "95"), "outside -90..90"),
     ],
 )
+# A value typed wrong (a date phrase, a place name) is a usage error, exit 2; the rest exit 1.
+TYPED_WRONG = ("cannot read", "no place named")
+
+
 def test_mistakes_are_one_line_errors(run, ids, args, message):
     result = run(*args, ok=False)
-    assert result.exit_code == 1
+    assert result.exit_code == (2 if message.startswith(TYPED_WRONG) else 1)
     assert message in result.output
     assert len(result.output.strip().splitlines()) == 1
 
@@ -239,7 +243,7 @@ def test_markup_and_controls_are_plain_text(run, ids):
 def test_more_mistakes_are_one_line_errors(run, ids, args, message):
     run("story", "create", "S")
     result = run(*args, ok=False)
-    assert result.exit_code == 1, result.output
+    assert result.exit_code == (2 if message.startswith(TYPED_WRONG) else 1), result.output
     assert message in result.output and len(result.output.strip().splitlines()) == 1
 
 

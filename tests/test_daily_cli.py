@@ -360,3 +360,24 @@ def test_story_membership_and_order_are_change_sets_undo_reaches(archive, run, t
     run("undo")
     run("undo")
     assert order() == []
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        ("--date", "next tuesday"),
+        ("--created", "Atlantis"),
+        ("--status", "approved"),
+        ("--lang", "zz"),
+    ],
+)
+def test_a_value_typed_wrong_is_a_usage_error(archive, run, add_photo_cli, typed):
+    photo = add_photo_cli()
+    args = ["caption", str(photo), *typed]
+    if typed[0] == "--lang":
+        args += ["--headline", "x"]
+    result = run(*args, ok=False)
+    assert result.exit_code == 2, result.output
+    assert len(result.output.strip().splitlines()) == 1
+    with Catalog.open(archive) as catalog:
+        assert catalog.db.execute("SELECT count(*) FROM history").fetchone()[0] == 0

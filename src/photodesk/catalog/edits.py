@@ -21,13 +21,17 @@ from photodesk.catalog import history, photos, places, search, settings, stories
 from photodesk.catalog.sql import _column, _one, _update, _value
 from photodesk.catalog.tx import write
 from photodesk.dates import DATE_COLUMNS, DateParseError, parse_date
-from photodesk.errors import PhotodeskError
+from photodesk.errors import PhotodeskError, UsageMistake
 from photodesk.fields import BY_NAME, EDITABLE, FIELDS, PER_LANGUAGE, Field
 from photodesk.language import LanguageError, normalize_lang
 
 
 class EditError(PhotodeskError):
     pass
+
+
+class EditMistake(EditError, UsageMistake):
+    """A value typed wrong (a date phrase, a place name, a choice, a language): exit 2."""
 
 
 Mode = Literal["set", "append", "prepend", "fill"]
@@ -106,7 +110,7 @@ def _stored(db: Database, f: Field, value: Any, expand: Callable[[str | None], s
         return json.dumps(kept, ensure_ascii=False) if kept else None
     if f.type == "choice":
         if value not in f.choices:
-            raise EditError(f"{f.name} {value!r} is not one of {', '.join(f.choices)}")
+            raise EditMistake(f"{f.name} {value!r} is not one of {', '.join(f.choices)}")
         return value
     if f.type == "date":
         if not value.strip():
@@ -114,13 +118,13 @@ def _stored(db: Database, f: Field, value: Any, expand: Callable[[str | None], s
         try:
             return json.dumps(parse_date(value).columns("manual"), ensure_ascii=False)
         except DateParseError as exc:
-            raise EditError(str(exc)) from exc
+            raise EditMistake(str(exc)) from exc
     # a place
     if not value.strip():
         return None
     place_id = places.lookup(db, value)
     if place_id is None:
-        raise EditError(
+        raise EditMistake(
             f"no place named {value!r}; add it first with: photodesk place add {value!r}"
         )
     return str(place_id)
@@ -147,7 +151,7 @@ def _lang(db: Database, edit: Edit) -> str:
     try:
         return normalize_lang(edit.lang) if edit.lang else settings.default_language(db)
     except LanguageError as exc:
-        raise EditError(str(exc)) from exc
+        raise EditMistake(str(exc)) from exc
 
 
 # Photos a batch edit writes per transaction: a fraction of a second each, so
