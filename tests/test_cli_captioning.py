@@ -7,6 +7,9 @@ import pytest
 from imagegen import exif_block, jpeg_bytes, write
 from photodesk.catalog import Catalog
 
+# A value typed wrong (a date phrase, a place name) is a usage error, exit 2; the rest exit 1.
+TYPED_WRONG = ("cannot read", "no place named")
+
 
 @pytest.fixture
 def ids(run, tmp_path):
@@ -126,10 +129,6 @@ def test_batch_by_story_and_by_search(run, ids, archive):
         (("place", "add", "X", "--lat", "95"), "outside -90..90"),
     ],
 )
-# A value typed wrong (a date phrase, a place name) is a usage error, exit 2; the rest exit 1.
-TYPED_WRONG = ("cannot read", "no place named")
-
-
 def test_mistakes_are_one_line_errors(run, ids, args, message):
     result = run(*args, ok=False)
     assert result.exit_code == (2 if message.startswith(TYPED_WRONG) else 1)
