@@ -46,16 +46,20 @@ def photos_and_distinct_hashes(db_path: Path) -> tuple[int, int]:
 def assert_archive_whole(archive: Archive) -> None:
     """The catalog passes SQLite's checks and every stored photo's files exist.
 
-    A photo row is only ever written after its thumbnail and (copied or
-    in-place) original: a row without them is a half-written import.
+    A photo row is only ever written after its (copied or in-place)
+    original, and has its thumbnail or is marked as waiting for one (the
+    import's second phase): a row without them is a half-written import.
     """
     conn = _read_only(archive.db_path)
     try:
         assert conn.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
-        rows = conn.execute("SELECT file_name, thumb_path, original_path FROM photos").fetchall()
+        rows = conn.execute(
+            "SELECT file_name, thumb_path, original_path, thumb_pending FROM photos"
+        ).fetchall()
     finally:
         conn.close()
-    for name, thumb, original in rows:
-        assert thumb and archive.resolve(thumb).is_file(), f"{name}: no thumbnail at {thumb}"
+    for name, thumb, original, pending in rows:
+        if not pending:
+            assert thumb and archive.resolve(thumb).is_file(), f"{name}: no thumbnail at {thumb}"
         assert original and archive.resolve(original).is_file(), f"{name}: no original {original}"

@@ -79,15 +79,40 @@ def jpeg_bytes(
     exif: Image.Exif | None = None,
     xmp: str | None = None,
     quality: int = 85,
+    exif_thumbnail: bytes | None = None,
 ) -> bytes:
     out = io.BytesIO()
     kwargs: dict = {"quality": quality}
     if exif is not None:
         kwargs["exif"] = exif.tobytes()
+        if exif_thumbnail is not None:
+            kwargs["exif"] = with_exif_thumbnail(kwargs["exif"], exif_thumbnail)
     if xmp is not None:
         kwargs["xmp"] = xmp.encode()
     picture(size, seed).save(out, "JPEG", **kwargs)
     return out.getvalue()
+
+
+def with_exif_thumbnail(exif: bytes, thumbnail: bytes) -> bytes:
+    """An EXIF block (as Exif.tobytes() makes it) with `thumbnail` as its IFD1 JPEG, as cameras do.
+
+    Pillow reads IFD1 but does not write it: IFD0's next-IFD pointer is set
+    to a new IFD1 holding JPEGInterchangeFormat and its length, with the
+    thumbnail's bytes right after it.
+    """
+    assert exif[:6] == b"Exif\x00\x00"
+    tiff = bytearray(exif[6:])
+    e = "<" if tiff[:2] == b"II" else ">"
+    ifd0 = struct.unpack_from(e + "I", tiff, 4)[0]
+    entries = struct.unpack_from(e + "H", tiff, ifd0)[0]
+    ifd1 = len(tiff)
+    struct.pack_into(e + "I", tiff, ifd0 + 2 + 12 * entries, ifd1)
+    data_at = ifd1 + 2 + 2 * 12 + 4
+    tiff += struct.pack(e + "H", 2)
+    tiff += struct.pack(e + "HHII", 0x0201, 4, 1, data_at)
+    tiff += struct.pack(e + "HHII", 0x0202, 4, 1, len(thumbnail))
+    tiff += struct.pack(e + "I", 0) + thumbnail
+    return b"Exif\x00\x00" + bytes(tiff)
 
 
 def write(path: Path, data: bytes) -> Path:

@@ -457,3 +457,19 @@ _M006 = (
 def m006_search_stems(db: Database) -> None:
     for statement in _M006:
         db.execute(statement)
+
+
+# Imports catalogue a photo before its thumbnail exists (two phases): a photo
+# whose 512 px thumbnail is still to be made is marked, and its thumb_path may
+# meanwhile point at the preview embedded in the file. The partial index keeps
+# finding the unfinished ones cheap in an archive where almost none are.
+_M007 = (
+    'ALTER TABLE "photos" ADD COLUMN "thumb_pending" INTEGER',
+    ('CREATE INDEX "idx_photos_thumb_pending"\n    ON "photos" ("id") WHERE "thumb_pending" = 1'),
+)
+
+
+@migrations()
+def m007_thumbnails_pending(db: Database) -> None:
+    for statement in _M007:
+        db.execute(statement)

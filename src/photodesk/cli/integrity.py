@@ -136,6 +136,11 @@ def status_cmd(ctx: click.Context, as_json: bool) -> None:
         f"on disk      originals {_size(disk['originals'])}, thumbnails "
         f"{_size(disk['thumbnails'])}, catalog {_size(disk['catalog'])}"
     )
+    if found["thumbnails_pending"]:
+        _line(
+            f"thumbnails   {found['thumbnails_pending']} still to be made "
+            "(an import was stopped; importing again finishes them)"
+        )
     lang = found["default_language"]
     _line(f"schema       version {found['schema_version']}; default language {lang}")
     last = found["last_import"]

@@ -1,10 +1,13 @@
 """Batch import: scan → read (in worker processes) → store, one transaction per file.
 
-Workers read each file once and do everything that needs its bytes (hash,
-metadata, thumbnail, archived copy); this process owns the catalog and writes
-each file's rows in one transaction, in scan order. A kill at any moment
-leaves whole files or none; the next run skips what is stored (by path, size
-and mtime) and finishes the rest.
+Two phases. First, workers read each file once and do everything that needs
+its bytes but not its pixels (hash, metadata, embedded preview, archived
+copy); this process owns the catalog and writes each file's rows in one
+transaction, in scan order, so the whole batch is listed and searchable in a
+fraction of the import's time. Then the same workers decode every photo whose
+thumbnail is still pending (`finishing`). A kill at any moment leaves whole
+files or none; the next run skips what is stored (by path, size and mtime),
+finishes the rest, and makes the thumbnails still missing.
 """
 
 from __future__ import annotations
@@ -14,11 +17,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from photodesk.catalog import Catalog, photos
+from photodesk.catalog import Catalog, photos, thumbs
 from photodesk.catalog import imports as runs
 from photodesk.config import Budgets
 from photodesk.files import source_key
-from photodesk.ingest import pool
+from photodesk.ingest import finishing, pool
 from photodesk.ingest.notes import Notes
 from photodesk.ingest.pool import CancelCheck, ImportProgress, ProgressCallback
 from photodesk.ingest.scan import classify, scan
@@ -80,18 +83,26 @@ def import_paths(
     store.assign_notes([str(f) for f in files])
     jobs, done = _checked(catalog, store, files, options, report, cancelled)
 
+    names: dict[int, str] = {}  # this run's photos by id: their files, as problems name them
+
     def on_result(result: Inspected) -> None:
         nonlocal done
         outcome = store.store(result)
         for reason in result.warnings:
             store.warning(result.path, reason)
         done += 1
-        report(ImportProgress(done, len(files), display_path(result.path), outcome))
+        photo_id = store.summary.photo_ids[-1] if outcome in ("added", "duplicate") else None
+        if photo_id is not None:
+            names[photo_id] = result.path
+        shown = display_path(result.path)
+        report(ImportProgress(done, len(files), shown, outcome, photo_id=photo_id))
 
+    workers = options.workers or os.cpu_count() or 1
     try:
         if jobs and not cancelled():
-            workers = options.workers or os.cpu_count() or 1
             pool.run(jobs, workers, on_result, cancelled, budgets=options.budgets)
+        if not cancelled():
+            _thumbnails(catalog, store, names, workers, options, report, cancelled)
     except KeyboardInterrupt:
         # Ctrl-C, and the SIGTERM or SIGHUP the CLI turns into one: the workers are
         # stopped by now, and the run says at once that it did not finish.
@@ -101,6 +112,7 @@ def import_paths(
     store.finish_notes()
     summary = store.summary
     summary.cancelled = cancelled()
+    summary.thumbnails_pending = thumbs.pending_count(catalog.db)  # left by a cancel, or no decoder
     summary.seconds = round(time.monotonic() - started, 3)
     runs.finish_run(
         catalog.db,
@@ -109,6 +121,33 @@ def import_paths(
         _counts(summary),
     )
     return summary
+
+
+def _thumbnails(
+    catalog: Catalog,
+    store: Store,
+    names: dict[int, str],
+    workers: int,
+    options: ImportOptions,
+    report: ProgressCallback,
+    cancelled: CancelCheck,
+) -> None:
+    """The second phase: every pending thumbnail in the catalog, this run's and any left before."""
+    jobs = finishing.jobs(catalog, store.lang)
+    if not jobs:
+        return
+    finisher = finishing.Finisher(catalog, store, names)
+    made = 0
+
+    def on_result(result: Inspected) -> None:
+        nonlocal made
+        outcome = finisher.finished(result)
+        made += 1
+        photo_id = result.record.get("photo_id")
+        shown = display_path(names.get(photo_id or 0, result.path))
+        report(ImportProgress(made, len(jobs), shown, outcome, "thumbnails", photo_id))
+
+    pool.run(jobs, workers, on_result, cancelled, budgets=options.budgets)
 
 
 def _counts(summary: ImportSummary) -> dict[str, int]:

@@ -66,7 +66,9 @@ class ImportProgress:
     done: int
     total: int
     path: str | None = None
-    outcome: str | None = None  # added / duplicate / skipped / failed / checked
+    outcome: str | None = None  # added / duplicate / skipped / failed / checked / thumbnail
+    phase: str = "catalogue"  # then "thumbnails": `done` counts again from 0 up to a new total
+    photo_id: int | None = None  # the photo catalogued (or given its thumbnail) just now
 
 
 ProgressCallback = Callable[[ImportProgress], None]
@@ -158,8 +160,15 @@ def _attempt(work: Work, job: Job, budgets: Budgets) -> Inspected:
 
 
 def _problem(job: Job, reason: str) -> Inspected:
+    # A second-phase job's problem names its photo, which its path (the archived copy) does not.
     return Inspected(
-        path=job.path, size=job.size, mtime_ns=job.mtime_ns, status="problem", reason=reason
+        path=job.path,
+        size=job.size,
+        mtime_ns=job.mtime_ns,
+        status="problem",
+        sha256=job.sha256,
+        reason=reason,
+        record={} if job.photo_id is None else {"photo_id": job.photo_id},
     )
 
 

@@ -2,9 +2,12 @@
 
 Pure: it touches neither the catalog nor the archive. Given a file's bytes
 (and its XMP sidecar's, if any) it returns what the file says about itself
-(pixel size, camera, GPS, date, captions, keywords, place) and a small upright
-thumbnail, or raises `ReadError` with a one-line reason. A `MemoryError` is
-left to the caller, which knows the budget that was exceeded.
+(pixel size, camera, GPS, date, captions, keywords, place) and the preview
+embedded in it, if any (`read_image`, the import's first phase, which decodes
+no pixels); or its real upright thumbnail and perceptual hash (`thumbnail_of`,
+the second phase, which decodes them at the smallest scale it can). Failures are
+`ReadError` with a one-line reason. A `MemoryError` is left to the caller,
+which knows the budget that was exceeded.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from PIL import Image, UnidentifiedImageError
+from PIL import ExifTags, Image, UnidentifiedImageError
 
 from photodesk.ingest.sniff import sniff
 from photodesk.ingest.thumbnails import encode, make_thumbnail
@@ -48,7 +51,7 @@ def _register_plugins() -> None:
 class Facts:
     family: str  # the format family the first bytes say (sniff)
     record: dict[str, Any] = field(default_factory=dict)  # catalog values, metadata as read
-    thumbnail: bytes = b""
+    preview: bytes = b""  # the file's own preview, upright, as a JPEG; b"" when it has none
     warnings: list[str] = field(default_factory=list)  # what was read but not believed
 
 
@@ -101,9 +104,9 @@ def read_image(
     default_lang: str = "en",
     step: Callable[[str], None] | None = None,
 ) -> Facts:
-    """Everything the file says about itself, and its thumbnail.
+    """Everything the file says about itself, and its embedded preview; no pixels decoded.
 
-    `step` hears "metadata" and "decode" as each starts, for whoever keeps the time.
+    `step` hears "metadata" and "preview" as each starts, for whoever keeps the time.
     """
     _register_plugins()
     family = family_of(data)
@@ -124,12 +127,8 @@ def read_image(
             else:
                 pixels_rotation = orientation
             width, height = _pixel_size(image)
-            # A fresh decoder for the pixels: metadata readers may have started a
-            # load that failed quietly, after which Pillow would hand back a
-            # half-decoded image without complaint.
-            announce("decode")
-            small = make_thumbnail(Image.open(io.BytesIO(data)), pixels_rotation)
-            thumb, phash = encode(small), dhash(small)
+            announce("preview")
+            preview = _embedded_preview(data, image, pixels_rotation)
         except MemoryError:
             raise
         except Exception as exc:  # any decoder failure is this file's problem, not the batch's
@@ -158,6 +157,67 @@ def read_image(
         "place": meta.place,
         "places": meta.places,
         "taken": meta.taken,
-        "phash": phash,
+        "phash": None,  # from the real thumbnail's pixels, in the second phase
     }
-    return Facts(family=family, record=record, thumbnail=thumb, warnings=meta.warnings)
+    return Facts(family=family, record=record, preview=preview, warnings=meta.warnings)
+
+
+# An embedded preview bigger than this is not a preview: decoding it could cost
+# what the first phase exists to avoid (and a hostile header could claim anything).
+_PREVIEW_MAX_PIXELS = 2048 * 2048
+
+
+def _embedded_preview(data: bytes, image: Image.Image, rotation: int | None) -> bytes:
+    """The preview the camera embedded, upright, as a JPEG; b"" when there is none.
+
+    JPEG: the EXIF thumbnail (IFD1), turned by the photo's orientation, which
+    it shares. HEIC: the smallest embedded thumbnail, which libheif hands back
+    already turned. Never fatal: a broken preview only means waiting for the
+    real thumbnail.
+    """
+    try:
+        if image.format in ("HEIF", "AVIF"):
+            fresh = Image.open(io.BytesIO(data))
+            if fresh.draft("RGB", (64, 64)) is None:  # no thumbnail: never decode the photo here
+                return b""
+            return encode(make_thumbnail(fresh, None))
+        raw = image.info.get("exif")
+        if not isinstance(raw, bytes):
+            return b""
+        ifd1 = image.getexif().get_ifd(ExifTags.IFD.IFD1)
+        start, length = ifd1.get(0x0201), ifd1.get(0x0202)
+        if not isinstance(start, int) or not isinstance(length, int) or length <= 0:
+            return b""
+        tiff = raw[6:] if raw.startswith(b"Exif\x00\x00") else raw
+        small = Image.open(io.BytesIO(tiff[start : start + length]))
+        if small.format != "JPEG" or small.width * small.height > _PREVIEW_MAX_PIXELS:
+            return b""
+        return encode(make_thumbnail(small, rotation))
+    except MemoryError:
+        raise
+    except Exception:  # the photo is still good without its preview
+        log.debug("embedded preview unreadable", exc_info=True)
+        return b""
+
+
+def thumbnail_of(data: bytes, orientation: int | None) -> tuple[bytes, str | None]:
+    """The real thumbnail (an upright JPEG) and the perceptual hash of these bytes' pixels.
+
+    `orientation` is the catalog's; HEIF/AVIF pixels come out of libheif
+    already upright, so it is not applied to them again.
+    """
+    _register_plugins()
+    family = family_of(data)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            # A fresh decoder, never one a metadata reader has touched: a load that
+            # failed quietly there would hand back a half-decoded image.
+            image = Image.open(io.BytesIO(data))
+            rotation = None if image.format in ("HEIF", "AVIF") else orientation
+            small = make_thumbnail(image, rotation)
+            return encode(small), dhash(small)
+        except MemoryError:
+            raise
+        except Exception as exc:
+            raise ReadError(_describe(exc, family)) from exc

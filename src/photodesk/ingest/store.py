@@ -78,6 +78,7 @@ class ImportSummary:
     cancelled: bool = False
     seconds: float = 0.0
     skipped_files: list[str] = field(default_factory=list)  # not images, so not catalogued
+    thumbnails_pending: int = 0  # in the whole catalog when the run ended: the next run makes them
     notes: NotesCount | None = None  # with notes only
     # What notes changed on photos catalogued before this run: one change set, for undo.
     notes_change_set: int | None = None
@@ -226,16 +227,22 @@ class Store:
     def _restore_files(self, photo_id: int, rec: dict[str, Any]) -> None:
         """A catalogued photo read again because its files were missing: point at the new ones.
 
-        The worker has written the thumbnail and (when copying) the original at
-        their content-addressed places; an original imported in place may now
-        be found somewhere else.
+        The worker has written (when copying) the original at its
+        content-addressed place, and the file's preview if it has one; an
+        original imported in place may now be found somewhere else.
         """
         row = photos.row(self.db, photo_id) or {}
-        fixed = {}
-        for column in ("original_path", "thumb_path"):
-            stored = row.get(column)
-            if not stored or not self.archive.resolve(stored).is_file():
-                fixed[column] = display_path(self.archive.relative(Path(rec[column])))
+        fixed: dict[str, Any] = {}
+        stored = row.get("original_path")
+        if not stored or not self.archive.resolve(stored).is_file():
+            fixed["original_path"] = display_path(self.archive.relative(Path(rec["original_path"])))
+        stored = row.get("thumb_path")
+        if not stored or not self.archive.resolve(stored).is_file():
+            # The second phase makes it again; the file's preview stands in meanwhile.
+            fixed["thumb_path"] = (
+                self.archive.relative(Path(rec["thumb_path"])) if rec["thumb_path"] else None
+            )
+            fixed["thumb_pending"] = 1
         if fixed:
             photos.update(self.db, photo_id, fixed)
             self.warning(rec.get("original_path") or "", "restored the archive's missing files")
@@ -246,7 +253,11 @@ class Store:
         row = {k: rec[k] for k in _FILE_FACTS} | rec["fields"]
         row["keywords"] = rec["keywords"] or None
         row["original_path"] = display_path(self.archive.relative(Path(rec["original_path"])))
-        row["thumb_path"] = self.archive.relative(Path(rec["thumb_path"]))
+        # Until the second phase makes the real thumbnail: the file's own preview, or none.
+        row["thumb_path"] = (
+            self.archive.relative(Path(rec["thumb_path"])) if rec["thumb_path"] else None
+        )
+        row["thumb_pending"] = rec["thumb_pending"]
         row["import_run_id"] = self.summary.run_id
         row["imported_at"] = _now()
         taken = _taken_from_metadata(rec)

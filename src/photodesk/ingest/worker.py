@@ -1,16 +1,23 @@
-"""What one import worker does with one file: read it once, and file what it found.
+"""What one import worker does with one file, in each of the import's two phases.
 
-Runs in worker processes, so it takes and returns plain data. It reads the
-bytes (only a regular file, only within the size limit, and again if they
-changed while being read), hashes them, asks the catalog (read-only) whether
-they are known already, so a renamed copy of a known photo costs a hash, not
-a decode, then lets the reader take the facts and writes the thumbnail and
-the archived original. The catalog rows are written by the importing process
-(`store`).
+Runs in worker processes, so it takes and returns plain data.
 
-Each step announces itself through `step()`, so the pool that watches the
-worker can say which one ran out of time ("took longer than 60 s to read its
-metadata").
+First phase (`Job` without a photo id): read the bytes once (only a regular
+file, only within the size limit, and again if they changed while being
+read), hash them, ask the catalog (read-only) whether they are known already,
+so a renamed copy of a known photo costs a hash and nothing more, let the
+reader take the facts and the preview embedded in the file, and write that
+preview and the archived original. No pixels are decoded: this is what makes
+a batch searchable long before its thumbnails exist.
+
+Second phase (`Job` with a photo id): decode the pixels at reduced scale and
+write the real thumbnail. A thumbnail already at its content-addressed place
+was written by a run killed before it could record it: it is read, not made
+again.
+
+The catalog rows are written by the importing process (`store`). Each step
+announces itself through `step()`, so the pool that watches the worker can
+say which one ran out of time ("took longer than 60 s to read its metadata").
 """
 
 from __future__ import annotations
@@ -28,7 +35,7 @@ from typing import Any
 from photodesk.catalog import Catalog, CatalogError, photos
 from photodesk.config import Archive, Budgets, size_text
 from photodesk.files import write_atomic
-from photodesk.ingest.reader import ReadError, family_of, read_image
+from photodesk.ingest.reader import ReadError, family_of, read_image, thumbnail_of
 from photodesk.ingest.sniff import EXTENSIONS
 from photodesk.metadata import find_sidecar
 from photodesk.text import display_path
@@ -38,11 +45,14 @@ STEPS = {
     "read": "to read the file",
     "sidecar": "to read its sidecar",
     "metadata": "to read its metadata",
+    "preview": "to read its embedded preview",
     "decode": "to decode its pixels",
     "archive": "to write its thumbnail and archived copy",
 }
 # A sidecar is a few kilobytes of XML; anything this big is not one.
 SIDECAR_LIMIT = 16 << 20
+# A 512 px JPEG is a few dozen kilobytes; a file this big in its place is not one.
+THUMB_LIMIT = 16 << 20
 # How long a file that changed while it was read gets to settle before the one retry.
 SETTLE_SECONDS = 0.2
 
@@ -77,6 +87,10 @@ class Job:
     copy: bool  # False: record the path only (--in-place)
     default_lang: str = "en"
     budgets: Budgets | None = None  # None: the defaults and the environment's
+    # Second phase: the catalogued photo whose thumbnail to make, its content and orientation.
+    photo_id: int | None = None
+    sha256: str | None = None
+    orientation: int | None = None
 
 
 @dataclass
@@ -84,7 +98,7 @@ class Inspected:
     path: str
     size: int
     mtime_ns: int
-    status: str  # "new", "duplicate" or "problem"
+    status: str  # "new", "duplicate", "thumbnail" (second phase) or "problem"
     sha256: str | None = None
     reason: str | None = None
     record: dict[str, Any] = field(default_factory=dict)
@@ -207,6 +221,18 @@ def _sidecar(path: Path, warnings: list[str]) -> tuple[Path | None, bytes | None
 
 
 def inspect(job: Job) -> Inspected:
+    """Do one job of either phase (the pool's workers take both alike)."""
+    if job.photo_id is not None:
+        return _thumbnail(job)
+    return _catalogue(job)
+
+
+def preview_path(archive: Archive, sha256: str) -> Path:
+    """Where a photo's embedded preview waits, beside where its real thumbnail will be."""
+    return archive.thumb_path(sha256).with_suffix(".preview.jpg")
+
+
+def _catalogue(job: Job) -> Inspected:
     result = Inspected(path=job.path, size=job.size, mtime_ns=job.mtime_ns, status="problem")
     path = Path(job.path)
     limits = job.budgets or Budgets.from_env()
@@ -229,8 +255,10 @@ def inspect(job: Job) -> Inspected:
     result.warnings.extend(facts.warnings)
     step("archive")
     try:
-        thumb_path = job.archive.thumb_path(sha)
-        write_atomic(thumb_path, facts.thumbnail)
+        thumb_path = None
+        if facts.preview:
+            thumb_path = preview_path(job.archive, sha)
+            write_atomic(thumb_path, facts.preview)
         if job.copy:
             original = job.archive.original_path(sha, EXTENSIONS.get(family, ".img"))
             if not original.exists():
@@ -246,7 +274,47 @@ def inspect(job: Job) -> Inspected:
         "sha256": sha,
         "file_name": display_path(path.name),
         "original_path": stored_original,
-        "thumb_path": str(thumb_path),
+        "thumb_path": str(thumb_path) if thumb_path else None,
+        "thumb_pending": 1,
         "sidecar_path": str(sidecar_path) if sidecar_path else None,
     }
+    return result
+
+
+def _thumbnail(job: Job) -> Inspected:
+    """The real thumbnail of a catalogued photo, made at most once whatever was killed when."""
+    sha = job.sha256 or ""
+    result = Inspected(
+        path=job.path,
+        size=job.size,
+        mtime_ns=job.mtime_ns,
+        status="problem",
+        sha256=sha,
+        record={"photo_id": job.photo_id},
+    )
+    target = job.archive.thumb_path(sha)
+    limits = job.budgets or Budgets.from_env()
+    try:
+        step("read")
+        if target.is_file():  # made by a run killed before it could say so
+            made, _ = read_regular(target, THUMB_LIMIT, what="its thumbnail")
+            step("decode")
+            _, phash = thumbnail_of(made, None)
+        else:
+            data, _ = _read_settled(Path(job.path), limits.file_size)
+            if not job.copy and hashlib.sha256(data).hexdigest() != sha:
+                # Imported in place: the file is the user's, and may have changed since.
+                raise ReadError("the file changed after it was catalogued; import it again")
+            step("decode")
+            made, phash = thumbnail_of(data, job.orientation)
+            step("archive")
+            write_atomic(target, made)
+    except ReadError as exc:
+        result.reason = str(exc)
+        return result
+    except OSError as exc:
+        result.reason = f"cannot write to the archive: {exc.strerror or exc}"
+        return result
+    result.status = "thumbnail"
+    result.record |= {"thumb_path": str(target), "phash": phash}
     return result

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from photodesk.catalog import Catalog, fixity
+from photodesk.catalog import Catalog, fixity, thumbs
 
 
 def _bytes_under(folder: Any) -> int:
@@ -31,6 +31,8 @@ def status(catalog: Catalog) -> dict[str, Any]:
         "schema_version": catalog.schema_version,
         "default_language": catalog.default_language,
         "counts": fixity.counts(catalog.db),
+        # Photos catalogued whose real thumbnail is still to be made: `import` makes them.
+        "thumbnails_pending": thumbs.pending_count(catalog.db),
         "disk": {
             "catalog": catalog_bytes,
             "originals": _bytes_under(archive.originals),
