@@ -23,6 +23,7 @@ import json
 import os
 import random
 import shutil
+import struct
 import subprocess
 import sys
 import tempfile
@@ -54,10 +55,28 @@ def _make(args: tuple[Path, int]) -> int:
     gps = exif.get_ifd(0x8825)
     gps[1], gps[2] = "N", (42.0, 25.0, 30.0 + rnd.random())
     gps[3], gps[4] = "E", (130.0, 36.0, 5.0 + rnd.random())
+    # Cameras embed a 160x120 EXIF thumbnail: the preview the import shows first.
+    small = io.BytesIO()
+    image.resize((160, 120), Image.Resampling.BILINEAR).save(small, "JPEG", quality=80)
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=90, exif=exif.tobytes())
+    image.save(out, "JPEG", quality=90, exif=_with_thumbnail(exif.tobytes(), small.getvalue()))
     path.write_bytes(out.getvalue())
     return len(out.getvalue())
+
+
+def _with_thumbnail(exif: bytes, thumbnail: bytes) -> bytes:
+    """EXIF with `thumbnail` in IFD1, which Pillow reads but does not write."""
+    tiff = bytearray(exif[6:])  # after b"Exif\0\0"
+    e = "<" if tiff[:2] == b"II" else ">"
+    ifd0 = struct.unpack_from(e + "I", tiff, 4)[0]
+    entries = struct.unpack_from(e + "H", tiff, ifd0)[0]
+    ifd1 = len(tiff)
+    struct.pack_into(e + "I", tiff, ifd0 + 2 + 12 * entries, ifd1)
+    tiff += struct.pack(e + "H", 2)
+    tiff += struct.pack(e + "HHII", 0x0201, 4, 1, ifd1 + 30)
+    tiff += struct.pack(e + "HHII", 0x0202, 4, 1, len(thumbnail))
+    tiff += struct.pack(e + "I", 0) + thumbnail
+    return exif[:6] + bytes(tiff)
 
 
 def generate(folder: Path, n: int) -> int:
