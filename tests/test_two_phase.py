@@ -180,3 +180,54 @@ def test_a_kill_during_the_thumbnails_is_finished_by_the_next_run_each_made_once
     again = subprocess.run([*cmd, "--json"], capture_output=True, text=True, timeout=120)
     assert again.returncode == 0, again.stderr
     assert _real_thumbnails(archive) == after  # nothing left to make, nothing remade
+
+
+# -- the terminal UI ---------------------------------------------------------------
+
+
+def test_rows_appear_in_the_table_while_the_import_runs(tmp_path, monkeypatch):
+    from textual.widgets import Input
+
+    from photodesk.config import Archive
+    from photodesk.tui.screens.browse import BrowseScreen
+    from photodesk.tui.screens.importer import ImportScreen
+    from tui_fixtures import drive, settle
+
+    folder = tmp_path / "incoming"
+    for n in range(6):
+        data = jpeg_bytes(size=(800, 600), seed=n + 1, exif=exif_block(orientation=6))
+        write(folder / f"img_{n}.jpg", data)
+    archive = Archive.locate(tmp_path / "new")
+    heard: list[tuple[str, int, int, bool]] = []
+    imported = BrowseScreen.imported
+
+    def watched(self, photo_ids, phase):
+        imported(self, photo_ids, phase)
+        running = next(s for s in self.app.screen_stack if isinstance(s, ImportScreen))
+        heard.append((phase, len(photo_ids), self.table.row_count, running.summary is None))
+
+    monkeypatch.setattr(BrowseScreen, "imported", watched)
+    seen = {}
+
+    async def scenario(app, pilot):
+        await pilot.press("i")
+        app.screen.query_one("#folder", Input).value = str(folder)
+        app.screen.query_one("#folder", Input).focus()
+        await pilot.press("enter")
+        await settle(app, pilot)
+        seen["summary"] = app.screen.summary
+        await pilot.press("escape")
+        await pilot.pause()
+        seen["rows"] = app.screen.table.row_count
+        seen["thumb"] = app.screen.table.current["thumb_path"]
+
+    drive(archive, scenario)
+    assert seen["summary"].added == 6 and seen["rows"] == 6
+    catalogued = [h for h in heard if h[0] == "catalogue"]
+    sharpened = [h for h in heard if h[0] == "thumbnails"]
+    # Every row reached the table in batches before the import had finished,
+    # and the table held them while the thumbnails were still being made.
+    assert sum(h[1] for h in catalogued) == 6 and all(h[3] for h in catalogued)
+    assert catalogued[-1][2] == 6
+    assert sum(h[1] for h in sharpened) == 6 and all(h[3] for h in sharpened)
+    assert not seen["thumb"].endswith(".preview.jpg") and seen["thumb"].startswith("thumbs/")

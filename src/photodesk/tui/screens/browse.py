@@ -342,4 +342,11 @@ class BrowseScreen(Screen[None]):
     def action_import_folder(self) -> None:
         from photodesk.tui.screens.importer import ImportScreen
 
-        self.app.push_screen(ImportScreen(), lambda _: self.reload())
+        self.app.push_screen(ImportScreen(on_rows=self.imported), lambda _: self.reload())
+
+    def imported(self, photo_ids: list[int], phase: str) -> None:
+        """An import running above adds rows, or sharpens previews: show them as they come."""
+        self.reload()
+        current = self.table.current
+        if phase == "thumbnails" and current is not None and current["id"] in photo_ids:
+            self._preview(current)

@@ -2,13 +2,17 @@
 
 The import runs in a thread worker with its own catalog connection; the same
 progress and cancel callbacks the CLI's progress bar uses carry the count back
-and the cancel request in.
+and the cancel request in. The photos it catalogues reach the screen that
+opened it in batches (`Rows`), so the table fills while the thumbnails are
+still being made, and previews sharpen as they are.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import time
+from collections.abc import Callable
 from multiprocessing import resource_tracker
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -42,6 +46,21 @@ class Progressed(Message):
         return isinstance(message, Progressed)
 
 
+class Rows(Message):
+    """Photos catalogued (phase "catalogue") or given their real thumbnail ("thumbnails")."""
+
+    def __init__(self, photo_ids: list[int], phase: str) -> None:
+        super().__init__()
+        self.photo_ids = photo_ids
+        self.phase = phase
+
+
+# A batch of rows goes to the table this often at most: each costs a reload of its page.
+ROWS_EVERY_SECONDS = 0.3
+
+RowsCallback = Callable[[list[int], str], None]
+
+
 class Finished(Message):
     def __init__(self, summary: ImportSummary) -> None:
         super().__init__()
@@ -62,9 +81,10 @@ def _start_resource_tracker() -> None:
 class ImportScreen(ModalScreen[ImportSummary | None]):
     BINDINGS = actions.bindings("import")
 
-    def __init__(self, start: Path | None = None) -> None:
+    def __init__(self, start: Path | None = None, on_rows: RowsCallback | None = None) -> None:
         super().__init__()
         self.start = start or Path.cwd()
+        self.rows_to = on_rows
         self.summary: ImportSummary | None = None
         self.running = False
 
@@ -104,17 +124,36 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
     @work(thread=True, exclusive=True, exit_on_error=False, group="import")
     def run_import(self, folder: Path) -> None:
         worker = get_current_worker()
-        counts = {"added": 0, "duplicate": 0, "failed": 0, "skipped": 0}
+        counts = {"added": 0, "duplicate": 0, "failed": 0, "skipped": 0, "thumbnail": 0}
+        batch: list[int] = []
+        phase = "catalogue"
+        sent = time.monotonic()
+
+        def flush() -> None:
+            nonlocal sent
+            if batch:
+                self.post_message(Rows(list(batch), phase))
+                batch.clear()
+            sent = time.monotonic()
 
         def report(progress: ImportProgress) -> None:
+            nonlocal phase
             if progress.outcome in counts:
                 counts[progress.outcome] += 1
+            if progress.phase != phase:
+                flush()
+                phase = progress.phase
+            if progress.photo_id is not None and progress.outcome in ("added", "thumbnail"):
+                batch.append(progress.photo_id)
+            if time.monotonic() - sent >= ROWS_EVERY_SECONDS:
+                flush()
             self.post_message(Progressed(progress, dict(counts)))
 
         with Catalog.open(self.desk.archive) as catalog:  # this thread's own connection
             summary = import_paths(
                 catalog, [str(folder)], progress=report, cancel=lambda: worker.is_cancelled
             )
+        flush()
         self.post_message(Finished(summary))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -126,16 +165,22 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
             reason = str(error) or type(error).__name__
             self.query_one("#counts", Static).update(plain(f"import failed: {reason}"))
 
+    def on_rows(self, message: Rows) -> None:
+        if self.rows_to is not None:
+            self.rows_to(message.photo_ids, message.phase)
+
     def on_progressed(self, message: Progressed) -> None:
         bar = self.query_one(ProgressBar)
-        bar.update(total=message.progress.total, progress=message.progress.done)
-        c = message.counts
-        self.query_one("#counts", Static).update(
-            plain(
-                f"{message.progress.done} of {message.progress.total}: added {c['added']}, "
+        p, c = message.progress, message.counts
+        bar.update(total=p.total, progress=p.done)
+        if p.phase == "thumbnails":
+            text = f"thumbnails {p.done} of {p.total} (every photo is catalogued: browse away)"
+        else:
+            text = (
+                f"{p.done} of {p.total}: added {c['added']}, "
                 f"already in the archive {c['duplicate']}, failed {c['failed']}"
             )
-        )
+        self.query_one("#counts", Static).update(plain(text))
 
     def on_finished(self, message: Finished) -> None:
         self.running = False
@@ -143,6 +188,11 @@ class ImportScreen(ModalScreen[ImportSummary | None]):
         lines = [
             f"added {s.added}, already in the archive {s.duplicates}, skipped {s.skipped}, "
             f"failed {s.failed} ({s.seconds:.1f} s)" + (" — cancelled" if s.cancelled else ""),
+            *(
+                [f"{s.thumbnails_pending} thumbnails still to make: import again to finish them"]
+                if s.thumbnails_pending
+                else []
+            ),
             *(f"failed: {p['path']}: {p['reason']}" for p in s.problems[:20]),
             *(f"warning: {w['path']}: {w['reason']}" for w in s.warnings[:20]),
         ]
