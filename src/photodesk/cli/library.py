@@ -31,6 +31,7 @@ from photodesk.cli.output import (
     rows_or_json,
     told_capped,
 )
+from photodesk.cli.progress import progress_bar
 from photodesk.config import (
     MAX_FILE_SIZE_ENV,
     MEMORY_BUDGET_ENV,
@@ -171,28 +172,11 @@ def _stop_on_signals() -> Iterator[None]:
 
 @contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[ImportProgress], None]]:
-    """A Rich progress bar on a terminal; silence when piped or in --json mode."""
-    if not enabled or not sys.stderr.isatty():
-        yield lambda _p: None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeRemainingColumn
-
-    console = Console(stderr=True)
-    with Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=console,
-        transient=True,
-    ) as bar:
-        task = bar.add_task("importing", total=None)
-
-        def report(p: ImportProgress) -> None:
-            bar.update(task, completed=p.done, total=p.total)
-
-        yield report
+    """The shared progress bar, saying which phase the import is in."""
+    with progress_bar("cataloguing", enabled) as bar:
+        yield lambda p: bar(
+            p.done, p.total, "making thumbnails" if p.phase == "thumbnails" else "cataloguing"
+        )
 
 
 def _print_summary(s: ImportSummary, verbose: bool = False) -> None:
@@ -220,6 +204,11 @@ def _print_summary(s: ImportSummary, verbose: bool = False) -> None:
         click.echo(f"  failed: {for_terminal(p['path'])}: {for_terminal(p['reason'])}")
     for w in s.warnings:
         click.echo(f"  warning: {for_terminal(w['path'])}: {for_terminal(w['reason'])}")
+    if s.thumbnails_pending:
+        click.echo(
+            f"{s.thumbnails_pending} thumbnails still to make (every photo is catalogued; "
+            "the next import, or the same command again, makes them)"
+        )
     if s.cancelled:
         click.echo("cancelled before the end; run the same command again to finish")
 
