@@ -229,22 +229,9 @@ def test_korean_and_japanese_phrases_read_back_to_the_same_span(lang, year, mont
         "year": f"{year}",
         "circa": f"circa {year}",
     }[kind]
-    if kind == "part-month":
-        month_name = [
-            "January",
-            "February",
-            "March",
-            "April",
-            "May",
-            "June",
-            "July",
-            "August",
-            "September",
-            "October",
-            "November",
-            "December",
-        ][month - 1]
-        english = english.replace(f"{year}-{month:02}", f"{month_name} {year}")
+    if kind == "part-month":  # "late July 2023": the month as the desk writes it
+        written = str(parse_date(f"{year}-{month:02}"))
+        english = english.replace(english.split(" ", 1)[1], written)
     td = parse_date(english)
     back = parse_date(phrase(td, lang))
     assert (back.start, back.end, back.precision) == (td.start, td.end, td.precision)

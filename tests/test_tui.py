@@ -639,3 +639,17 @@ def test_help_lists_every_action_and_the_palette_offers_edit(demo):
     assert "photo: edit caption" in seen["commands"]
     assert "pair: mark before" in seen["commands"]
     assert "edit" in seen["palette"] and "caption" in seen["palette"]
+
+
+def test_notifications_show_catalog_text_as_typed(demo):
+    seen = {}
+
+    async def scenario(app, pilot):
+        app.screen.notify(f"unknown code ={MARKUP}= {ANSI}", severity="warning")
+        await pilot.pause()
+        (note,) = list(app._notifications)
+        seen["message"], seen["markup"] = note.message, note.markup
+
+    drive(demo, scenario)
+    assert seen["markup"] is False
+    assert seen["message"] == "unknown code =[bold red]x[/]= \\x1b[31mred"

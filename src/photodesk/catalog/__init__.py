@@ -227,13 +227,10 @@ class Catalog:
         Safe while other photodesks write: the copy is one snapshot of the
         catalog, never a mix of two moments (copying the file could be).
         """
-        dest = sqlite3.connect(str(path))
         try:
-            self.db.conn.backup(dest)
+            _snapshot(self.db, path)
         except sqlite3.Error as exc:
             raise CatalogError(describe_sqlite_error(exc, self.archive.db_path)) from exc
-        finally:
-            dest.close()
 
     @staticmethod
     def waiting(notice: Callable[[float], None]) -> AbstractContextManager[None]:
@@ -310,12 +307,17 @@ def _keep_before_upgrade(db: Database, archive: Archive) -> None:
     if path.exists():
         return  # kept by an earlier attempt at this same upgrade
     tmp = path.with_name(".tmp-" + path.name)
-    dest = sqlite3.connect(str(tmp))
+    _snapshot(db, tmp)
+    os.replace(tmp, path)
+
+
+def _snapshot(db: Database, path: Path) -> None:
+    """Copy the catalog to `path` through SQLite's backup API: one moment, never two."""
+    dest = sqlite3.connect(str(path))
     try:
         db.conn.backup(dest)
     finally:
         dest.close()
-    os.replace(tmp, path)
 
 
 def _check_not_newer(db: Database) -> None:

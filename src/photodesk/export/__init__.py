@@ -65,23 +65,19 @@ class FileExport:
 
     name: str
     label: str
-    function: str  # in photodesk.export.jobs: (catalog, selection, out, lang, progress, cancel)
-
-    def runner(self) -> Callable[..., list[str]]:
-        module = importlib.import_module("photodesk.export.jobs")
-        return cast(Callable[..., list[str]], getattr(module, self.function))
+    function: str  # in photodesk.export.jobs: (catalog, selection, out, progress, cancel)
 
     def run(
         self,
         catalog: Catalog,
         chosen: Selection,
-        out: Path | None,
-        lang: str | None,
+        out: Path,
         progress: Progress | None = None,
         cancel: Cancel | None = None,
     ) -> list[str]:
-        """Run it; returns what the user should read (what was written, what was removed)."""
-        return self.runner()(catalog, chosen, out, lang, progress, cancel)
+        """Run it (its module loads only now); returns what the user should read."""
+        job = getattr(importlib.import_module("photodesk.export.jobs"), self.function)
+        return cast(list[str], job(catalog, chosen, out, progress, cancel))
 
 
 FILE_EXPORTS: dict[str, FileExport] = {

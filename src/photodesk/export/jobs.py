@@ -12,7 +12,7 @@ from pathlib import Path
 from photodesk.catalog import Catalog
 from photodesk.export import Cancel, Progress
 from photodesk.export.publish import ExportProgress, PublishOptions, publish
-from photodesk.export.selection import ExportError, Selection
+from photodesk.export.selection import Selection
 from photodesk.export.sidecar import write_sidecars
 
 
@@ -27,29 +27,22 @@ def _relay(progress: Progress | None) -> Callable[[ExportProgress], None]:
 def publish_copies(
     catalog: Catalog,
     chosen: Selection,
-    out: Path | None,
-    lang: str | None,
+    out: Path,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> list[str]:
-    """Publish copies with the default options (every caption language goes in: `lang` unused)."""
-    if out is None:
-        raise ExportError("say which folder the publish copies go into")
+    """Publish copies with the default options (every caption language goes in)."""
     result = publish(catalog, chosen, out, PublishOptions(), _relay(progress), cancel)
-    warnings = [w for f in result.files for w in f.warnings]
-    return [result.summary(), *warnings]
+    return [result.summary(), *(w for f in result.files for w in f.warnings)]
 
 
 def sidecars(
     catalog: Catalog,
     chosen: Selection,
-    out: Path | None,
-    lang: str | None,
+    out: Path,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
 ) -> list[str]:
-    """XMP sidecars into `out` (every caption language goes in: `lang` unused)."""
-    if out is None:
-        raise ExportError("say which folder the sidecars go into")
+    """XMP sidecars into `out` (every caption language goes in)."""
     result = write_sidecars(catalog, chosen, out, progress=_relay(progress), cancel=cancel)
     return [result.summary(), *(w for f in result.files for w in f.warnings)]

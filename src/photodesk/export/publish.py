@@ -23,9 +23,7 @@ import hashlib
 import io
 import json
 import os
-import re
 import string
-import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
@@ -36,17 +34,19 @@ from PIL import Image, ImageOps
 
 from photodesk.catalog import Catalog
 from photodesk.export.entries import Entry, load
+from photodesk.export.names import NAME_BYTES, safe_name
 from photodesk.export.selection import ExportError, Selection
 from photodesk.fields import where
 from photodesk.files import write_atomic
 from photodesk.metadata.strip import GPS, UnreadableMetadata, identifying
 from photodesk.metadata.write import Embedding, Location, embed_embedding
-from photodesk.text import display_path, without_controls
+from photodesk.text import display_path
 
 __all__ = [
     "DEFAULT_MAX_SIZE",
     "DEFAULT_PATTERN",
     "DEFAULT_QUALITY",
+    "NAME_BYTES",
     "CancelCheck",
     "ExportProgress",
     "ProgressCallback",
@@ -67,12 +67,6 @@ MANIFEST_CSV = "manifest.csv"
 UNREAD = "metadata exiv2 could not read"
 # Bytes, not characters: file systems count bytes (255 at most), and the folder may
 # travel to one that adds a prefix or a counter.
-NAME_BYTES = 120
-_UNSAFE = set('/\\:*?"<>|')  # separators here or on Windows, and what Windows refuses
-_LEADING = ".-_=+@ "  # hidden files, options to a shell, formulas to a spreadsheet
-_RESERVED = {"CON", "PRN", "AUX", "NUL"} | {f"{p}{n}" for p in ("COM", "LPT") for n in range(10)}
-_DOTS = re.compile(r"\.{2,}")
-_DASHES = re.compile(r"[-.]*-[-.]*")
 _FORMULA = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -152,31 +146,6 @@ def check_pattern(pattern: str) -> None:
         pattern.format(story="story", n=1, id=1)
     except (ValueError, TypeError) as exc:
         raise ExportError(f"name pattern {pattern!r} is not valid: {exc}") from None
-
-
-def safe_name(text: str, fallback: str) -> str:
-    """A file name stem from any text: no separators, no control characters, no leading dot.
-
-    Letters of any script are kept; everything else becomes "-". The result
-    never starts with a dot, dash or formula character, never holds "..",
-    and fits NAME_BYTES in UTF-8. Empty or reserved results become `fallback`
-    (which must itself be safe).
-    """
-    text = unicodedata.normalize("NFC", without_controls(text))
-    out = []
-    for ch in text:
-        if unicodedata.category(ch)[0] == "C":  # controls, bidi overrides, unassigned
-            continue
-        ok = (ch.isalnum() or ch in "-_.()") and ch not in _UNSAFE
-        out.append(ch if ok else "-")
-    # No "..", and a dot beside a dash is debris of a path ("/../" became "-..-"): one dash.
-    name = _DASHES.sub("-", _DOTS.sub(".", "".join(out)))
-    name = name.lstrip(_LEADING).rstrip(".- ")
-    while len(name.encode("utf-8")) > NAME_BYTES:
-        name = name[:-1].rstrip(".- ")
-    if not name or name.split(".")[0].upper() in _RESERVED:
-        return fallback
-    return name
 
 
 def _unique(stem: str, photo_id: int, used: set[str], suffix: str) -> str:

@@ -19,6 +19,7 @@ from photodesk.catalog import Catalog, settings
 from photodesk.catalog import pairs as pair_rows
 from photodesk.dates import TakenDate, enclosing, phrase
 from photodesk.export.entries import Entry, Place, load
+from photodesk.export.names import safe_name
 from photodesk.export.selection import Selection
 from photodesk.fields import BY_NAME, FIELDS, PER_LANGUAGE
 from photodesk.language import normalize_lang
@@ -388,6 +389,5 @@ def header() -> list[str]:
 
 
 def file_stem(title: str) -> str:
-    """A safe file name from a sheet's title: letters, digits and dashes, never a path."""
-    stem = "-".join("".join(c if c.isalnum() else " " for c in title).split())
-    return (stem[:80].strip("-") or "caption-sheet").lower()
+    """A safe file name from a sheet's title (lower case: a sheet's name, not a heading)."""
+    return safe_name(title, "caption-sheet").lower()

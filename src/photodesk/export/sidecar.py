@@ -18,6 +18,7 @@ from pathlib import Path, PurePath
 
 from photodesk.catalog import Catalog
 from photodesk.export.entries import Entry, load
+from photodesk.export.names import safe_name
 from photodesk.export.publish import (
     CancelCheck,
     ExportProgress,
@@ -27,7 +28,6 @@ from photodesk.export.publish import (
     make_folder,
     missing_originals,
     prepare_folder,
-    safe_name,
     verify,
 )
 from photodesk.export.selection import ExportError, Selection

@@ -10,12 +10,14 @@ from dataclasses import asdict, fields
 from typing import Any
 
 from textual.app import App, SystemCommand
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
 from photodesk.catalog import Catalog, browse
 from photodesk.config import Archive
 from photodesk.files import write_atomic
+from photodesk.text import for_terminal
 from photodesk.tui import actions
 from photodesk.tui.screens.dialogs import ErrorDialog
 
@@ -110,6 +112,21 @@ class PhotodeskApp(App[None]):
 
     def show_error(self, message: str) -> None:
         self.push_screen(ErrorDialog(message))
+
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        # Every toast of every screen comes here; warnings quote what the desk typed
+        # (codes, dates, names), so no message is ever read as markup or escapes.
+        super().notify(
+            for_terminal(message), title=title, severity=severity, timeout=timeout, markup=False
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         # A worker's failure is shown, never allowed to take the app down.

@@ -151,7 +151,7 @@ class ExportScreen(ModalScreen[Path | None]):
                 lines = [f"wrote {out}: {made.summary}", *made.warnings]
             else:
                 lines = export.FILE_EXPORTS[fmt].run(
-                    catalog, chosen, out, lang, progress, lambda: worker.is_cancelled
+                    catalog, chosen, out, progress, lambda: worker.is_cancelled
                 )
         self.post_message(Finished(out, lines))
 
