@@ -194,12 +194,15 @@ def png_bomb(width: int = 40_000, height: int = 40_000) -> bytes:
     return small[:ihdr_start] + struct.pack(">I", length) + chunk + crc + small[end:]
 
 
-def heic_bytes(size: tuple[int, int] = (320, 240), seed: int = 0) -> bytes:
+def heic_bytes(
+    size: tuple[int, int] = (320, 240), seed: int = 0, thumbnails: tuple[int, ...] = ()
+) -> bytes:
+    """A HEIC photo; `thumbnails` embeds a preview per size (its longer side), as phones do."""
     import pillow_heif
 
     pillow_heif.register_heif_opener()
     out = io.BytesIO()
-    picture(size, seed).save(out, "HEIF", quality=60)
+    picture(size, seed).save(out, "HEIF", quality=60, thumbnails=list(thumbnails))
     return out.getvalue()
 
 

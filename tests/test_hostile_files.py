@@ -87,7 +87,7 @@ def reading_with(monkeypatch):
     """Have imports read with `work` in their workers."""
 
     def use(work) -> None:
-        monkeypatch.setattr(pool, "run", functools.partial(pool.run, work=work))
+        monkeypatch.setattr(pool, "crew", functools.partial(pool.crew, work=work))
 
     return use
 

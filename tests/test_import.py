@@ -63,7 +63,7 @@ def test_second_run_adds_nothing_and_reads_nothing(catalog, archive, batch, monk
     def must_not_run(*args, **kwargs):
         raise AssertionError("a known file was read again")
 
-    monkeypatch.setattr(pool, "run", must_not_run)
+    monkeypatch.setattr(pool, "crew", must_not_run)
     s = import_paths(catalog, [str(batch)])
     assert (s.added, s.duplicates, s.failed) == (0, 3, 0)
     assert count_rows(archive.db_path) == 3

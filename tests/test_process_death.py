@@ -45,7 +45,7 @@ import stall
 from photodesk.ingest import pool
 
 if __name__ == "__main__":
-    pool.run = functools.partial(pool.run, work=stall.inspect_stalled)
+    pool.crew = functools.partial(pool.crew, work=stall.inspect_stalled)
     from photodesk.cli import main
 
     main(sys.argv[1:])

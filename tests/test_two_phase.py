@@ -18,7 +18,7 @@ from pathlib import Path
 from PIL import Image
 
 from archive_checks import assert_archive_whole
-from imagegen import exif_block, jpeg_bytes, write
+from imagegen import exif_block, heic_bytes, jpeg_bytes, write
 from photodesk.catalog import Catalog, photos, thumbs
 from photodesk.ingest import ImportOptions, import_paths
 from photodesk.integrity.status import status
@@ -74,6 +74,37 @@ def test_the_exif_thumbnail_is_the_first_preview_and_the_real_one_replaces_it(ca
         assert made.size == (384, 512)  # 1200x900 turned upright, at most 512 px
         assert not _near(made.convert("RGB").getpixel((100, 100)), GREEN)
     assert not catalog.archive.resolve(preview["thumb_path"]).exists()  # the stand-in is gone
+    assert_archive_whole(catalog.archive)
+
+
+def test_a_heic_preview_image_is_the_first_preview_and_the_real_one_replaces_it(catalog, tmp_path):
+    write(tmp_path / "in" / "phone.heic", heic_bytes(size=(1200, 900), seed=6, thumbnails=(160,)))
+    write(tmp_path / "in" / "bare.heic", heic_bytes(size=(1200, 900), seed=7))
+    first: dict = {}
+
+    def heard(p) -> None:
+        if p.phase == "catalogue" and p.outcome == "added":
+            row = photos.row(catalog.db, p.photo_id)
+            shown = catalog.archive.resolve(row["thumb_path"]) if row["thumb_path"] else None
+            size = Image.open(shown).size if shown else None
+            first[row["file_name"]] = (row["thumb_pending"], row["phash"], size)
+
+    s = import_paths(catalog, [str(tmp_path / "in")], progress=heard)
+
+    assert (s.added, s.failed, s.thumbnails_pending) == (2, 0, 0)
+    # The phone's own 160 px preview stands in at once, and no pixel of the photo was decoded;
+    # a HEIC without one waits for its thumbnail rather than being decoded in the first phase.
+    assert first["phone.heic"] == (1, None, (160, 120))
+    assert first["bare.heic"] == (1, None, None)
+    for photo_id in s.photo_ids:
+        real = photos.row(catalog.db, photo_id)
+        assert real["thumb_pending"] is None and real["phash"]
+        assert real["thumb_path"] == catalog.archive.relative(
+            catalog.archive.thumb_path(real["sha256"])
+        )
+        with Image.open(catalog.archive.resolve(real["thumb_path"])) as made:
+            assert made.size == (512, 384)
+    assert not list(catalog.archive.thumbs.rglob("*.preview.jpg"))  # the stand-ins are gone
     assert_archive_whole(catalog.archive)
 
 

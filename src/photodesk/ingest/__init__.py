@@ -12,8 +12,10 @@ finishes the rest, and makes the thumbnails still missing.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -99,10 +101,20 @@ def import_paths(
 
     workers = options.workers or os.cpu_count() or 1
     try:
-        if jobs and not cancelled():
-            pool.run(jobs, workers, on_result, cancelled, budgets=options.budgets)
-        if not cancelled():
-            _thumbnails(catalog, store, names, workers, options, report, cancelled)
+        # One crew for both phases; started only when there is something to read.
+        with contextlib.ExitStack() as stack:
+            crew: pool.Crew | None = None
+
+            def hired() -> pool.Crew:
+                nonlocal crew
+                if crew is None:
+                    crew = stack.enter_context(pool.crew(workers, options.budgets))
+                return crew
+
+            if jobs and not cancelled():
+                hired().run(jobs, on_result, cancelled)
+            if not cancelled():
+                _thumbnails(catalog, store, names, hired, report, cancelled)
     except KeyboardInterrupt:
         # Ctrl-C, and the SIGTERM or SIGHUP the CLI turns into one: the workers are
         # stopped by now, and the run says at once that it did not finish.
@@ -127,8 +139,7 @@ def _thumbnails(
     catalog: Catalog,
     store: Store,
     names: dict[int, str],
-    workers: int,
-    options: ImportOptions,
+    hired: Callable[[], pool.Crew],
     report: ProgressCallback,
     cancelled: CancelCheck,
 ) -> None:
@@ -147,7 +158,7 @@ def _thumbnails(
         shown = display_path(names.get(photo_id or 0, result.path))
         report(ImportProgress(made, len(jobs), shown, outcome, "thumbnails", photo_id))
 
-    pool.run(jobs, workers, on_result, cancelled, budgets=options.budgets)
+    hired().run(jobs, on_result, cancelled)
 
 
 def _counts(summary: ImportSummary) -> dict[str, int]:

@@ -21,6 +21,11 @@ stuck in C code. So a `kill -9` of the importer leaves nothing behind.
 Results come back in the order the jobs went in, through a callback; a cancel
 check is asked before each file is handed out. The CLI's progress bar and the
 terminal UI's import screen use the same two callbacks.
+
+A worker says which step it is in through a few words of shared memory, not
+through the pipe, so the importing process wakes once per file (for its
+result) rather than once per step; and one crew serves both phases of an
+import, so the second starts without starting new processes.
 """
 
 from __future__ import annotations
@@ -31,16 +36,19 @@ import logging
 import multiprocessing
 import os
 import resource
+import select
+import selectors
 import signal
 import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
-from multiprocessing.connection import Connection, wait
+from multiprocessing.connection import Connection
 from multiprocessing.context import BaseContext
 from multiprocessing.process import BaseProcess
+from typing import Any
 
 from photodesk.config import Budgets, seconds_text, size_text
 from photodesk.errors import PhotodeskError
@@ -59,6 +67,12 @@ MAX_STARTUP_DEATHS = 8
 # to load photodesk); files' budgets start only once it is.
 STARTUP_SECONDS = 60.0
 _PR_SET_PDEATHSIG = 1
+# The steps as numbers, for the shared words a worker writes them to.
+_STEP_NAMES = tuple(STEPS)
+_STEP_NUMBERS = {name: i for i, name in enumerate(_STEP_NAMES)}
+# A worker's shared words: a generation count (odd while it writes), the seq of the
+# file it began, its step's number, and when that step began (time.monotonic()).
+_GEN, _SEQ, _STEP, _SINCE = range(4)
 
 
 @dataclass
@@ -127,12 +141,24 @@ def _settle_in(budgets: Budgets) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
 
 
-def _serve(conn: Connection, lifeline: Connection, budgets: Budgets, work: Work) -> None:
-    """A worker's life: take (seq, job), say each step, send back what was found."""
+def _publish(words: Any, seq: int, name: str) -> None:
+    """Write (seq, step, now) where the importer reads it; a seqlock keeps the three together."""
+    gen = words[_GEN]
+    words[_GEN] = gen + 1  # odd: being written
+    words[_SINCE] = time.monotonic()
+    words[_STEP] = _STEP_NUMBERS.get(name, 0)
+    words[_SEQ] = seq
+    words[_GEN] = gen + 2
+
+
+def _serve(
+    conn: Connection, lifeline: Connection, words: Any, budgets: Budgets, work: Work
+) -> None:
+    """A worker's life: take (seq, job), publish each step, send back what was found."""
     _die_with_parent(lifeline)
     _settle_in(budgets)
     seq = -1
-    worker.report_steps(lambda name: conn.send(("step", seq, name, time.monotonic())))
+    worker.report_steps(lambda name: _publish(words, seq, name))
     conn.send(("ready",))
     while True:
         try:
@@ -179,34 +205,65 @@ def _problem(job: Job, reason: str) -> Inspected:
 class _Worker:
     process: BaseProcess
     conn: Connection
+    words: Any  # the shared words it publishes its steps to
+    poller: select.poll  # its pipe alone, asked without waiting (Connection.poll builds a selector)
     queue: deque[int] = field(default_factory=deque)  # seqs sent; the first is being read
-    started: int | None = None  # the seq it said it began
-    step: str = "read"
     ready: bool = False
-    since: float = field(default_factory=time.monotonic)  # when its current step began
+    since: float = field(default_factory=time.monotonic)  # when its first queued file became due
+
+    def doing(self) -> tuple[int | None, str, float]:
+        """The file (seq) it began, if that is still its first queued one; its step; since when.
+
+        Before it begins that file, the step is "read" and the time is when the
+        file became its first (or when it became ready).
+        """
+        for _ in range(100):  # a torn read is retried; the writer takes nanoseconds
+            gen = self.words[_GEN]
+            seq, number, since = self.words[_SEQ], self.words[_STEP], self.words[_SINCE]
+            if gen % 2 == 0 and self.words[_GEN] == gen:
+                break
+        began = int(seq)
+        if self.ready and self.queue and began == self.queue[0]:
+            return began, _STEP_NAMES[int(number)], max(since, self.since)
+        return None, "read", self.since
 
     def deadline(self, budget: float) -> float:
-        return self.since + (budget if self.ready else max(budget, STARTUP_SECONDS))
+        _, _, since = self.doing()
+        return since + (budget if self.ready else max(budget, STARTUP_SECONDS))
 
 
-class _Crew:
-    """The live workers of one run, and the pipe whose closing tells them to go."""
+class Crew:
+    """The live worker processes of one import, for as many batches as it has.
 
-    def __init__(self, size: int, budgets: Budgets, work: Work) -> None:
-        self.budgets = budgets
+    Use it as a context manager (`crew()`): leaving it stops them all.
+    """
+
+    def __init__(self, size: int, budgets: Budgets | None = None, work: Work = inspect) -> None:
+        self.budgets = budgets or Budgets.from_env()
         self.work = work
         self.ctx = _context()
         self.lifeline, self._lifeline_end = self.ctx.Pipe(duplex=False)
+        # One selector for the crew's lifetime: registering every pipe on every
+        # wait costs the importing process more than the waiting itself.
+        self.selector = selectors.DefaultSelector()
         self.workers: list[_Worker] = []
         self.startup_deaths = 0
-        for _ in range(size):
-            self.workers.append(self._start())
+        # Files are numbered across all of the crew's batches, so what a worker
+        # published during one batch is never taken for a file of the next.
+        self.issued = 0
+        try:
+            for _ in range(max(1, size)):
+                self.workers.append(self._start())
+        except BaseException:
+            self.close(graceful=False)
+            raise
 
     def _start(self) -> _Worker:
         conn, child_conn = self.ctx.Pipe()
+        words = self.ctx.RawArray("d", [0.0, -1.0, 0.0, 0.0])
         process = self.ctx.Process(  # type: ignore[attr-defined]
             target=_serve,
-            args=(child_conn, self.lifeline, self.budgets, self.work),
+            args=(child_conn, self.lifeline, words, self.budgets, self.work),
             name="photodesk-reader",
             daemon=True,
         )
@@ -216,7 +273,12 @@ class _Crew:
             raise WorkersFailed(f"cannot start an import worker: {exc.strerror or exc}") from exc
         finally:
             child_conn.close()
-        return _Worker(process, conn)
+        poller = select.poll()
+        poller.register(conn.fileno(), select.POLLIN)
+        w = _Worker(process, conn, words, poller)
+        self.selector.register(conn, selectors.EVENT_READ, w)
+        self.selector.register(process.sentinel, selectors.EVENT_READ, w)
+        return w
 
     def replace(self, old: _Worker) -> _Worker:
         self._end(old)
@@ -225,10 +287,29 @@ class _Crew:
         return new
 
     def _end(self, w: _Worker) -> None:
+        for item in (w.conn, w.process.sentinel):
+            with contextlib.suppress(KeyError, ValueError, OSError):
+                self.selector.unregister(item)
         with contextlib.suppress(OSError, ValueError):
             w.process.kill()
         w.process.join(5)
         w.conn.close()
+
+    def wait(self, timeout: float) -> list[_Worker]:
+        """The workers with something to say (or gone) within `timeout` seconds."""
+        return list(dict.fromkeys(key.data for key, _ in self.selector.select(timeout)))
+
+    def run(
+        self,
+        jobs: list[Job],
+        on_result: Callable[[Inspected], None],
+        cancelled: CancelCheck,
+    ) -> None:
+        """Read `jobs`, a bounded window ahead; hand results back in order."""
+        if jobs:
+            jobs = [replace(job, budgets=self.budgets) for job in jobs]
+            base, self.issued = self.issued, self.issued + len(jobs)
+            _Run(self, base, jobs, on_result, cancelled).loop()
 
     def close(self, graceful: bool) -> None:
         if graceful:
@@ -240,8 +321,22 @@ class _Crew:
                 w.process.join(max(0.0, deadline - time.monotonic()))
         for w in self.workers:
             self._end(w)
+        self.workers = []
+        self.selector.close()
         self._lifeline_end.close()
         self.lifeline.close()
+
+
+@contextlib.contextmanager
+def crew(size: int, budgets: Budgets | None = None, work: Work = inspect) -> Iterator[Crew]:
+    """Workers for the length of a `with`: stopped gently after it, at once after an error."""
+    c = Crew(size, budgets, work)
+    graceful = False
+    try:
+        yield c
+        graceful = True
+    finally:
+        c.close(graceful)
 
 
 def _context() -> BaseContext:
@@ -262,37 +357,35 @@ def run(
     work: Work = inspect,
     budgets: Budgets | None = None,
 ) -> None:
-    """Read `jobs` in worker processes, a bounded window ahead; hand results back in order."""
+    """Read one batch of `jobs` in a crew of its own (see `Crew.run`)."""
     if not jobs:
         return
-    budgets = budgets or Budgets.from_env()
-    jobs = [replace(job, budgets=budgets) for job in jobs]
-    crew = _Crew(max(1, min(workers, len(jobs))), budgets, work)
-    graceful = False
-    try:
-        _Run(crew, jobs, on_result, cancelled).loop()
-        graceful = True
-    finally:
-        crew.close(graceful)
+    with crew(min(workers, len(jobs)), budgets, work) as c:
+        c.run(jobs, on_result, cancelled)
 
 
 class _Run:
     def __init__(
         self,
-        crew: _Crew,
+        crew: Crew,
+        base: int,
         jobs: list[Job],
         on_result: Callable[[Inspected], None],
         cancelled: CancelCheck,
     ) -> None:
         self.crew = crew
+        self.base = base  # the crew-wide number of jobs[0]; every seq here is crew-wide
         self.jobs = jobs
         self.on_result = on_result
         self.cancelled = cancelled
         self.window = len(crew.workers) * 4  # bounded: memory stays flat whatever the batch
-        self.pending: deque[int] = deque(range(len(jobs)))
+        self.pending: deque[int] = deque(range(base, base + len(jobs)))
         self.results: dict[int, Inspected] = {}
-        self.delivered = 0
+        self.delivered = base
         self.stopped = False
+
+    def job(self, seq: int) -> Job:
+        return self.jobs[seq - self.base]
 
     def loop(self) -> None:
         while True:
@@ -322,32 +415,22 @@ class _Run:
                 w.since = time.monotonic()
             w.queue.append(seq)
             try:
-                w.conn.send((seq, self.jobs[seq]))
+                w.conn.send((seq, self.job(seq)))
             except OSError:
                 self._died(w)
 
     def _listen(self, busy: list[_Worker]) -> None:
-        now = time.monotonic()
-        timeout = max(0.0, min(w.deadline(self.crew.budgets.seconds) for w in busy) - now)
-        by_conn: dict[object, _Worker] = {w.conn: w for w in busy}
-        by_sentinel = {w.process.sentinel: w for w in busy}
-        ready = wait([w.conn for w in busy] + list(by_sentinel), timeout)
-        dead: list[_Worker] = []
-        for item in ready:
-            if isinstance(item, int):
-                dead.append(by_sentinel[item])
-                continue
-            w = by_conn[item]
-            if not self._drain(w):
-                dead.append(w)
-        for w in dict.fromkeys(dead):
+        budget = self.crew.budgets.seconds
+        timeout = max(0.0, min(w.deadline(budget) for w in busy) - time.monotonic())
+        dead = [w for w in self.crew.wait(timeout) if not self._drain(w)]
+        for w in dead:
             if w in self.crew.workers and not self._drain(w):
                 self._died(w)
 
     def _drain(self, w: _Worker) -> bool:
         """Take every message a worker has sent; False when it is gone."""
         try:
-            while w.conn.poll():
+            while w.poller.poll(0):
                 self._heard(w, w.conn.recv())
         except (EOFError, OSError):
             return False
@@ -357,16 +440,12 @@ class _Run:
         if message[0] == "ready":
             w.ready, w.since = True, time.monotonic()
             return
-        if message[0] == "step":
-            _, seq, name, at = message
-            w.started, w.step, w.since = seq, name, at
-            self.crew.startup_deaths = 0
-            return
         _, seq, result = message
+        self.crew.startup_deaths = 0
         self.results[seq] = result
         if w.queue and w.queue[0] == seq:
             w.queue.popleft()
-        w.started, w.step, w.since = None, "read", time.monotonic()
+        w.since = time.monotonic()
 
     def _overdue(self) -> None:
         budget = self.crew.budgets.seconds
@@ -377,13 +456,12 @@ class _Run:
                 if not w.ready:
                     self._stillborn(w)
                     continue
-                seq = w.queue[0]
+                _, step, _ = w.doing()
+                seq = w.queue.popleft()
                 self.results[seq] = _problem(
-                    self.jobs[seq],
-                    f"took longer than {seconds_text(budget)} {STEPS.get(w.step, w.step)}",
+                    self.job(seq),
+                    f"took longer than {seconds_text(budget)} {STEPS.get(step, step)}",
                 )
-                w.queue.popleft()
-                w.started = None
                 self._requeue(w)
                 self.crew.replace(w)
 
@@ -391,7 +469,8 @@ class _Run:
         """A worker is gone: the file it was reading is the problem; the rest go to others."""
         w.process.join(1)
         code = w.process.exitcode
-        if w.started is not None and w.queue and w.queue[0] == w.started:
+        began, step, _ = w.doing()
+        if began is not None:
             seq = w.queue.popleft()
             if code == -signal.SIGKILL:
                 why = "the worker reading it was killed (out of memory?)"
@@ -399,7 +478,7 @@ class _Run:
                 why = "the worker reading it crashed"
             detail = f" (exit {code})" if code is not None and code > 0 else ""
             self.results[seq] = _problem(
-                self.jobs[seq], f"{why} while trying {STEPS.get(w.step, w.step)}{detail}"
+                self.job(seq), f"{why} while trying {STEPS.get(step, step)}{detail}"
             )
             self._requeue(w)
             self.crew.replace(w)

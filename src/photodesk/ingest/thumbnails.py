@@ -7,6 +7,7 @@ import io
 from PIL import Image
 
 THUMB_SIZE = 512
+RESAMPLE = Image.Resampling.BICUBIC
 
 # EXIF orientation → the transpose that makes the pixels upright.
 _UPRIGHT = {
@@ -47,7 +48,7 @@ def make_thumbnail(
     """
     # JPEG decodes at reduced scale; pillow-heif picks an embedded thumbnail.
     image.draft("RGB", (size, size))
-    image.thumbnail((size, size), Image.Resampling.BICUBIC, reducing_gap=2.0)
+    image.thumbnail((size, size), RESAMPLE, reducing_gap=2.0)
     image = _to_rgb(image)
     transpose = _UPRIGHT.get(orientation or 1)
     if transpose is not None:
