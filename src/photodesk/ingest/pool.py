@@ -206,7 +206,9 @@ class _Worker:
     process: BaseProcess
     conn: Connection
     words: Any  # the shared words it publishes its steps to
-    poller: select.poll  # its pipe alone, asked without waiting (Connection.poll builds a selector)
+    # Its pipe alone, asked without waiting: Connection.poll builds a selector each
+    # time. None where the system has no poll(); then Connection.poll it is.
+    poller: Any
     queue: deque[int] = field(default_factory=deque)  # seqs sent; the first is being read
     ready: bool = False
     since: float = field(default_factory=time.monotonic)  # when its first queued file became due
@@ -273,8 +275,9 @@ class Crew:
             raise WorkersFailed(f"cannot start an import worker: {exc.strerror or exc}") from exc
         finally:
             child_conn.close()
-        poller = select.poll()
-        poller.register(conn.fileno(), select.POLLIN)
+        poller = select.poll() if hasattr(select, "poll") else None
+        if poller is not None:
+            poller.register(conn.fileno(), select.POLLIN)
         w = _Worker(process, conn, words, poller)
         self.selector.register(conn, selectors.EVENT_READ, w)
         self.selector.register(process.sentinel, selectors.EVENT_READ, w)
@@ -430,7 +433,7 @@ class _Run:
     def _drain(self, w: _Worker) -> bool:
         """Take every message a worker has sent; False when it is gone."""
         try:
-            while w.poller.poll(0):
+            while w.poller.poll(0) if w.poller is not None else w.conn.poll():
                 self._heard(w, w.conn.recv())
         except (EOFError, OSError):
             return False
