@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import stat
@@ -345,6 +346,59 @@ def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
     assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]
     assert [r.status for r in results] == ["new"] * 3 + ["problem"] + ["new"] * 3
     assert "crashed" in results[3].reason
+
+
+def test_one_crew_reads_batch_after_batch_and_pins_a_crash_on_its_own_file(tmp_path):
+    """Files are numbered across a crew's batches: what a worker published in the first
+    batch is never taken for a file of the second, so a crash is still pinned right."""
+    import crashy
+    from photodesk.config import Archive
+    from photodesk.ingest.worker import Job
+
+    def jobs(prefix: str, names: list[str]) -> list[Job]:
+        out = []
+        for i, name in enumerate(names):
+            f = write(tmp_path / prefix / name, jpeg_bytes(seed=300 + i + len(prefix)))
+            out.append(Job(str(f), f.stat().st_size, 0, Archive(tmp_path), copy=False))
+        return out
+
+    first = jobs("a", [f"{i}.jpg" for i in range(5)])
+    second = jobs("bb", ["0.jpg", "1_crash.jpg", "2.jpg", "3.jpg"])
+    started: list[int] = []
+    with pool.crew(2, work=crashy.inspect) as crew:
+        started.append(len(crew.workers))
+        one: list = []
+        crew.run(first, one.append, lambda: False)
+        kept = list(crew.workers)
+        two: list = []
+        crew.run(second, two.append, lambda: False)
+        replaced = [w for w in crew.workers if w not in kept]
+    assert [r.status for r in one] == ["new"] * 5
+    assert crew.workers == []  # all stopped when the crew ends
+    assert [os.path.basename(r.path) for r in two] == ["0.jpg", "1_crash.jpg", "2.jpg", "3.jpg"]
+    assert [r.status for r in two] == ["new", "problem", "new", "new"]
+    assert "crashed" in two[1].reason
+    assert started == [2] and len(replaced) == 1  # only the crashed worker was replaced
+
+
+def test_an_import_starts_its_workers_once_for_both_phases(catalog, tmp_path, monkeypatch):
+    for i in range(4):
+        write(tmp_path / "in" / f"{i}.jpg", jpeg_bytes(seed=400 + i, exif=exif_block()))
+    crews: list[pool.Crew] = []
+    real = pool.crew
+
+    @contextlib.contextmanager
+    def counted(*args, **kwargs):
+        with real(*args, **kwargs) as c:
+            crews.append(c)
+            yield c
+
+    monkeypatch.setattr(pool, "crew", counted)
+    s = import_paths(catalog, [str(tmp_path / "in")], ImportOptions(workers=2))
+    assert (s.added, s.thumbnails_pending) == (4, 0)
+    assert len(crews) == 1 and crews[0].issued == 8  # 4 files catalogued, then 4 thumbnails
+    import_paths(catalog, [str(tmp_path / "in")])  # nothing to read: no workers at all
+    assert len(crews) == 1
 
 
 def test_notes_with_folders_tell_same_named_files_apart(catalog, tmp_path):
