@@ -5,7 +5,9 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import stat
+import time
 
 import pytest
 from PIL import Image
@@ -24,6 +26,7 @@ from imagegen import (
 from photodesk.catalog import photos
 from photodesk.ingest import ImportOptions, import_paths, pool
 from photodesk.ingest.notes import load_notes
+from photodesk.ingest.worker import STEPS
 
 
 def _photo(catalog, name: str) -> dict:
@@ -381,16 +384,73 @@ def test_one_crew_reads_batch_after_batch_and_pins_a_crash_on_its_own_file(tmp_p
     assert started == [2] and len(replaced) == 1  # only the crashed worker was replaced
 
 
+def test_a_result_sent_before_its_worker_died_is_kept_and_not_blamed(tmp_path):
+    """A worker killed while idle (the OOM killer's choice) had already sent its last
+    result: that file imported, and nothing is pinned on it."""
+    import pacing
+    from photodesk.config import Archive
+    from photodesk.ingest.worker import Job
+
+    jobs = [Job(f"f{i}:ok", 0, 0, Archive(tmp_path), copy=False) for i in range(3)]
+    got: list = []
+
+    def on_result(r) -> None:
+        got.append(r)
+        if len(got) == 1:
+            time.sleep(0.5)  # meanwhile the worker reads f1 and sends its result
+            os.kill(r.record["pid"], signal.SIGKILL)
+            time.sleep(0.2)
+
+    pool.run(jobs, 1, on_result, lambda: False, work=pacing.inspect)
+    assert [(r.path, r.status) for r in got] == [(j.path, "new") for j in jobs]
+
+
+def test_a_step_budget_runs_from_when_the_worker_began_the_step():
+    """However late this process reads the previous result, a hung step is timed from its start."""
+    words = [2.0, 7.0, float(list(STEPS).index("decode")), 100.0]  # gen, seq, step, since
+    w = pool._Worker(process=None, conn=None, words=words, poller=None)  # type: ignore[arg-type]
+    w.ready, w.since = True, 250.0  # the previous result was read at 250
+    w.queue.extend([7, 8])
+    assert w.doing() == (7, "decode", 100.0)
+    assert w.deadline(60.0) == 160.0
+    w.queue.popleft()  # 7 done; 8 not begun: timed from when it became due
+    assert w.doing() == (None, "read", 250.0)
+
+
+def test_a_batch_that_fails_stops_its_crew_with_nothing_left_running(tmp_path):
+    """Files still in the workers' hands must not leak into the next batch: the crew stops."""
+    import pacing
+    from photodesk.config import Archive
+    from photodesk.ingest.worker import Job
+
+    jobs = [Job(f"f{i}:ok", 0, 0, Archive(tmp_path), copy=False) for i in range(6)]
+
+    def refuse(_r) -> None:
+        raise RuntimeError("the catalog write failed")
+
+    with pool.crew(2, work=pacing.inspect) as crew:
+        processes = [w.process for w in crew.workers]
+        with pytest.raises(RuntimeError):
+            crew.run(jobs, refuse, lambda: False)
+        assert crew.closed and crew.workers == []
+        assert not any(p.is_alive() for p in processes)
+        with pytest.raises(pool.WorkersFailed):
+            crew.run(jobs, lambda _r: None, lambda: False)
+
+
 def test_an_import_starts_its_workers_once_for_both_phases(catalog, tmp_path, monkeypatch):
     for i in range(4):
         write(tmp_path / "in" / f"{i}.jpg", jpeg_bytes(seed=400 + i, exif=exif_block()))
     crews: list[pool.Crew] = []
     real = pool.crew
 
+    sizes: list[int] = []
+
     @contextlib.contextmanager
     def counted(*args, **kwargs):
         with real(*args, **kwargs) as c:
             crews.append(c)
+            sizes.append(len(c.workers))
             yield c
 
     monkeypatch.setattr(pool, "crew", counted)
@@ -399,6 +459,10 @@ def test_an_import_starts_its_workers_once_for_both_phases(catalog, tmp_path, mo
     assert len(crews) == 1 and crews[0].issued == 8  # 4 files catalogued, then 4 thumbnails
     import_paths(catalog, [str(tmp_path / "in")])  # nothing to read: no workers at all
     assert len(crews) == 1
+    write(tmp_path / "one" / "5.jpg", jpeg_bytes(seed=405, exif=exif_block()))
+    import_paths(catalog, [str(tmp_path / "one")], ImportOptions(workers=8))
+    assert len(crews) == 2 and crews[1].issued == 2  # one file: one worker, not eight
+    assert sizes == [2, 1]
 
 
 def test_notes_with_folders_tell_same_named_files_apart(catalog, tmp_path):

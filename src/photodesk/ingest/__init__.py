@@ -101,18 +101,21 @@ def import_paths(
 
     workers = options.workers or os.cpu_count() or 1
     try:
-        # One crew for both phases; started only when there is something to read.
+        # One crew for both phases; started only when there is something to read,
+        # and no larger than either phase needs.
         with contextlib.ExitStack() as stack:
             crew: pool.Crew | None = None
 
-            def hired() -> pool.Crew:
+            def hired(files: int) -> pool.Crew:
                 nonlocal crew
                 if crew is None:
-                    crew = stack.enter_context(pool.crew(workers, options.budgets))
+                    size = max(1, min(workers, files))
+                    crew = stack.enter_context(pool.crew(size, options.budgets))
                 return crew
 
             if jobs and not cancelled():
-                hired().run(jobs, on_result, cancelled)
+                # The second phase takes this run's photos and any left pending before.
+                hired(len(jobs) + thumbs.pending_count(catalog.db)).run(jobs, on_result, cancelled)
             if not cancelled():
                 _thumbnails(catalog, store, names, hired, report, cancelled)
     except KeyboardInterrupt:
@@ -139,7 +142,7 @@ def _thumbnails(
     catalog: Catalog,
     store: Store,
     names: dict[int, str],
-    hired: Callable[[], pool.Crew],
+    hired: Callable[[int], pool.Crew],
     report: ProgressCallback,
     cancelled: CancelCheck,
 ) -> None:
@@ -158,7 +161,7 @@ def _thumbnails(
         shown = display_path(names.get(photo_id or 0, result.path))
         report(ImportProgress(made, len(jobs), shown, outcome, "thumbnails", photo_id))
 
-    hired().run(jobs, on_result, cancelled)
+    hired(len(jobs)).run(jobs, on_result, cancelled)
 
 
 def _counts(summary: ImportSummary) -> dict[str, int]:

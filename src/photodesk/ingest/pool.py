@@ -145,10 +145,12 @@ def _publish(words: Any, seq: int, name: str) -> None:
     """Write (seq, step, now) where the importer reads it; a seqlock keeps the three together."""
     gen = words[_GEN]
     words[_GEN] = gen + 1  # odd: being written
-    words[_SINCE] = time.monotonic()
-    words[_STEP] = _STEP_NUMBERS.get(name, 0)
-    words[_SEQ] = seq
-    words[_GEN] = gen + 2
+    try:
+        words[_SINCE] = time.monotonic()
+        words[_STEP] = _STEP_NUMBERS.get(name, 0)
+        words[_SEQ] = seq
+    finally:
+        words[_GEN] = gen + 2  # even again whatever interrupted it
 
 
 def _serve(
@@ -226,7 +228,8 @@ class _Worker:
                 break
         began = int(seq)
         if self.ready and self.queue and began == self.queue[0]:
-            return began, _STEP_NAMES[int(number)], max(since, self.since)
+            # Its own clock: however late this process read the previous result.
+            return began, _STEP_NAMES[int(number)], since
         return None, "read", self.since
 
     def deadline(self, budget: float) -> float:
@@ -253,6 +256,7 @@ class Crew:
         # Files are numbered across all of the crew's batches, so what a worker
         # published during one batch is never taken for a file of the next.
         self.issued = 0
+        self.closed = False
         try:
             for _ in range(max(1, size)):
                 self.workers.append(self._start())
@@ -308,13 +312,28 @@ class Crew:
         on_result: Callable[[Inspected], None],
         cancelled: CancelCheck,
     ) -> None:
-        """Read `jobs`, a bounded window ahead; hand results back in order."""
-        if jobs:
-            jobs = [replace(job, budgets=self.budgets) for job in jobs]
-            base, self.issued = self.issued, self.issued + len(jobs)
+        """Read `jobs`, a bounded window ahead; hand results back in order.
+
+        A batch that ends in an exception (from `on_result`, or WorkersFailed)
+        leaves files in the workers' hands, so the crew is stopped with it.
+        """
+        if self.closed:
+            raise WorkersFailed("this import's workers have already been stopped")
+        if not jobs:
+            return
+        jobs = [replace(job, budgets=self.budgets) for job in jobs]
+        base, self.issued = self.issued, self.issued + len(jobs)
+        self.startup_deaths = 0
+        try:
             _Run(self, base, jobs, on_result, cancelled).loop()
+        except BaseException:
+            self.close(graceful=False)
+            raise
 
     def close(self, graceful: bool) -> None:
+        if self.closed:
+            return
+        self.closed = True
         if graceful:
             for w in self.workers:
                 with contextlib.suppress(OSError, ValueError):
@@ -470,6 +489,8 @@ class _Run:
 
     def _died(self, w: _Worker) -> None:
         """A worker is gone: the file it was reading is the problem; the rest go to others."""
+        # What it sent before it went counts: a file it finished is not the one it died on.
+        self._drain(w)
         w.process.join(1)
         code = w.process.exitcode
         began, step, _ = w.doing()
