@@ -14,12 +14,13 @@ Targets: catalogued in at most a fifth of the whole import; the whole import at
 least 0.9x the floor's speed and 1.5x the tools'.
 
 Each round runs all four, one after another, so drift in the machine's speed
-hits every side; each round's figures are printed, then each side's best. The
-first round is usually the slowest on a fresh virtual machine: memory the guest
-has never touched costs a fault in the host the first time, and writing the
-1.1 GB of archive copies pays most of it. `--touch-memory GB` touches that much
-memory once before timing, as a machine that has been up for a while has; the
-figures with and without it show what the copies cost there.
+hits every side; each round's figures are printed, then each side's best. On
+a freshly started virtual machine, memory the guest has never touched costs a
+fault in the host the first time, and writing the 1.1 GB of archive copies pays
+most of it; memory freed between rounds may go back to the host and cost it
+again. `--touch-memory GB` touches that much memory once before timing, as on a
+machine that has been up for a while; the figures with and without it show what
+the copies cost there.
 
     python bench/two_phase_bench.py --n 300 [--in-place] [--rounds 3]
 """

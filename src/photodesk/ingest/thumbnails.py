@@ -7,6 +7,7 @@ import io
 from PIL import Image
 
 THUMB_SIZE = 512
+# Bicubic keeps the edges an editor judges focus by; the import benchmark's floor uses it too.
 RESAMPLE = Image.Resampling.BICUBIC
 
 # EXIF orientation → the transpose that makes the pixels upright.
