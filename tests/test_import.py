@@ -345,7 +345,8 @@ def test_a_crashing_decoder_is_named_and_the_rest_import(tmp_path):
         f = write(tmp_path / "in" / name, jpeg_bytes(seed=200 + i))
         jobs.append(Job(str(f), f.stat().st_size, 0, Archive(tmp_path), copy=False))
     results = []
-    pool.run(jobs, 2, results.append, lambda: False, work=crashy.inspect)
+    with pool.crew(2, work=crashy.inspect) as crew:
+        crew.run(jobs, results.append, lambda: False)
     assert [os.path.basename(r.path) for r in results] == [os.path.basename(j.path) for j in jobs]
     assert [r.status for r in results] == ["new"] * 3 + ["problem"] + ["new"] * 3
     assert "crashed" in results[3].reason
@@ -401,7 +402,8 @@ def test_a_result_sent_before_its_worker_died_is_kept_and_not_blamed(tmp_path):
             os.kill(r.record["pid"], signal.SIGKILL)
             time.sleep(0.2)
 
-    pool.run(jobs, 1, on_result, lambda: False, work=pacing.inspect)
+    with pool.crew(1, work=pacing.inspect) as crew:
+        crew.run(jobs, on_result, lambda: False)
     assert [(r.path, r.status) for r in got] == [(j.path, "new") for j in jobs]
 
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from photodesk.catalog import Catalog, photos, places
 from photodesk.dates import TakenDate, from_columns, iso_prefix, phrase
+from photodesk.export.selection import ExportError
 from photodesk.fields import PER_LANGUAGE, PER_PHOTO_TEXT, PLACE_PARTS
 from photodesk.text import without_controls
 
@@ -80,6 +81,14 @@ def _place(db: Any, place_id: int | None) -> Place | None:
         return None
     parts = {k: text for k in PLACE_PARTS if (text := _clean(row.get(k)))}
     return Place(_clean(row["name"]) or "", parts, row.get("latitude"), row.get("longitude"))
+
+
+def load_chosen(catalog: Catalog, photo_ids: list[int]) -> list[Entry]:
+    """As `load`, for an export of files: ExportError when none of them is in the catalog."""
+    entries = load(catalog, photo_ids)
+    if not entries:
+        raise ExportError("none of the selected photos is in the catalog")
+    return entries
 
 
 def load(catalog: Catalog, photo_ids: list[int]) -> list[Entry]:

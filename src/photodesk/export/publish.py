@@ -33,7 +33,7 @@ from typing import Any
 from PIL import Image, ImageOps
 
 from photodesk.catalog import Catalog
-from photodesk.export.entries import Entry, load
+from photodesk.export.entries import Entry, load_chosen
 from photodesk.export.names import NAME_BYTES, safe_name
 from photodesk.export.selection import ExportError, Selection
 from photodesk.fields import where
@@ -416,9 +416,7 @@ def publish(
     _check_options(options)
     out = Path(out)
     prepare_folder(out)
-    entries = load(catalog, selection.photo_ids)
-    if not entries:
-        raise ExportError("none of the selected photos is in the catalog")
+    entries = load_chosen(catalog, selection.photo_ids)
     missing_originals(entries)
     names = copy_names(entries, options.name_pattern, selection.story)
     targets = [out / name for name in names]

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePath
 
 from photodesk.catalog import Catalog
-from photodesk.export.entries import Entry, load
+from photodesk.export.entries import Entry, load_chosen
 from photodesk.export.names import safe_name
 from photodesk.export.publish import (
     CancelCheck,
@@ -119,9 +119,7 @@ def write_sidecars(
     """
     if (out is None) == (not beside):
         raise ExportError("write sidecars into a folder or beside the originals: one of the two")
-    entries = load(catalog, selection.photo_ids)
-    if not entries:
-        raise ExportError("none of the selected photos is in the catalog")
+    entries = load_chosen(catalog, selection.photo_ids)
     if out is not None:
         out = Path(out)
         prepare_folder(out)

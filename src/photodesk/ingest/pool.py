@@ -371,21 +371,6 @@ def _context() -> BaseContext:
     return ctx
 
 
-def run(
-    jobs: list[Job],
-    workers: int,
-    on_result: Callable[[Inspected], None],
-    cancelled: CancelCheck,
-    work: Work = inspect,
-    budgets: Budgets | None = None,
-) -> None:
-    """Read one batch of `jobs` in a crew of its own (see `Crew.run`)."""
-    if not jobs:
-        return
-    with crew(min(workers, len(jobs)), budgets, work) as c:
-        c.run(jobs, on_result, cancelled)
-
-
 class _Run:
     def __init__(
         self,
